@@ -1,0 +1,62 @@
+#pragma once
+// What a method sees when it runs: the loaded data in the working CRS, where
+// to write, and where to record what it did.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/model.hpp"
+#include "core/progress.hpp"
+#include "core/types.hpp"
+
+namespace trygg::data {
+class GpkgWriter;
+}
+
+namespace trygg::engine {
+
+// Incidents as columns (10M rows stay well under 1 GB).
+struct IncidentColumns {
+  std::vector<Point> pts;
+  std::vector<EpochSeconds> t_from, t_to;
+  std::vector<Category> category;
+  std::vector<float> weight;
+  std::vector<std::uint32_t> flags;
+  std::vector<std::int64_t> fid;  // row id in the store's incidents table
+  // Area membership (many-to-many), CSR: areas of incident i are
+  // area_ids[area_offsets[i] .. area_offsets[i+1]) as indices into RunContext::areas.
+  std::vector<std::uint32_t> area_offsets{0}, area_ids;
+  std::size_t size() const { return pts.size(); }
+  void reserve(std::size_t n);
+  void clear();
+};
+
+struct RunContext {
+  // The working CRS.
+  std::string crs_wkt;
+  std::string crs_authid;   // "EPSG:3006" or ""
+  double unit_metres = 1.0; // metres per CRS unit (0.3048 for international feet)
+  BBox extent;              // the study extent, working CRS
+  std::string time_zone = "Europe/Stockholm";
+
+  const std::vector<model::Area>* areas = nullptr;
+  const std::vector<model::Place>* places = nullptr;
+  const std::vector<model::Observation>* observations = nullptr;
+  const std::vector<model::Perception>* perception = nullptr;
+  const std::vector<model::Measure>* measures = nullptr;
+  const IncidentColumns* incidents = nullptr;
+
+  data::GpkgWriter* gpkg = nullptr;   // the run's output GeoPackage
+  std::filesystem::path output_dir;
+  std::string output_name;            // file stem of the outputs
+  std::string analysis_name;          // this analysis' unique name (layer/file prefix)
+  Progress* progress = nullptr;
+  nlohmann::json* metadata = nullptr; // this analysis' entry in the run summary
+  std::vector<std::filesystem::path> files_written;
+
+  double toCrsUnits(double metres) const { return metres / unit_metres; }
+};
+
+}  // namespace trygg::engine
