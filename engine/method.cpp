@@ -228,13 +228,4 @@ std::vector<std::pair<std::string, std::string>> Registry::list() const {
   return out;
 }
 
-const Registry& Registry::builtin() {
-  static const Registry r = [] {
-    Registry x;
-    registerBuiltinMethods(x);
-    return x;
-  }();
-  return r;
-}
-
 }  // namespace trygg::engine

@@ -17,6 +17,8 @@ class GpkgWriter;
 
 namespace trygg::engine {
 
+struct LoadedProject;
+
 // Incidents as columns (10M rows stay well under 1 GB).
 struct IncidentColumns {
   std::vector<Point> pts;
@@ -47,6 +49,8 @@ struct RunContext {
   const std::vector<model::Perception>* perception = nullptr;
   const std::vector<model::Measure>* measures = nullptr;
   const IncidentColumns* incidents = nullptr;
+  const LoadedProject* loaded = nullptr;  // everything, with memberships (engine/runner.hpp)
+  bool publish = false;                   // the publish profile is on
 
   data::GpkgWriter* gpkg = nullptr;   // the run's output GeoPackage
   std::filesystem::path output_dir;

@@ -8,4 +8,13 @@ namespace trygg::engine {
 void registerBuiltinMethods(Registry& /*r*/) {
 }
 
+const Registry& Registry::builtin() {
+  static const Registry r = [] {
+    Registry x;
+    registerBuiltinMethods(x);
+    return x;
+  }();
+  return r;
+}
+
 }  // namespace trygg::engine

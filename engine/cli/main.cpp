@@ -1,3 +1,12 @@
-#include <cstdio>
-#include "trygg/version.hpp"
-int main() { std::printf("trygg %s\n", trygg::kVersion); return 0; }
+#include <gdal.h>
+
+namespace trygg::engine {
+int runCli(int argc, char** argv);
+}
+
+int main(int argc, char** argv) {
+  GDALAllRegister();
+  const int rc = trygg::engine::runCli(argc, argv);
+  GDALDestroy();
+  return rc;
+}

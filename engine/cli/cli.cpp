@@ -1,0 +1,148 @@
+// The command line: thin, mapping onto the project runner and the method
+// registry (after GDAL's `gdal` command and PDAL's kernels).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "core/error.hpp"
+#include "core/progress.hpp"
+#include "engine/demo_town.hpp"
+#include "engine/method.hpp"
+#include "engine/runner.hpp"
+#include "trygg/version.hpp"
+
+namespace trygg::engine {
+
+namespace {
+
+constexpr const char* kExitCodes =
+    "Exit codes: 0 success; 1 the data or project file must be fixed (the message says where and how);\n"
+    "2 bad command line or parameter; 3 internal error (please report it).";
+
+void printMethod(const Method& m, bool markdown) {
+  if (markdown) {
+    fmt::print("## `{}`\n\n{}\n\n| parameter | type | default | valid | description |\n|---|---|---|---|---|\n", m.id(),
+               m.description());
+    for (const auto& a : m.args())
+      fmt::print("| `{}` | {} | {} | {} | {} |\n", a.name(), a.typeText(), a.defaultText().empty() ? "" : "`" + a.defaultText() + "`",
+                 a.isRequired() ? "required" : a.rangeText(), a.help());
+    fmt::print("\n");
+    return;
+  }
+  fmt::print("{}: {}\n", m.id(), m.description());
+  for (const auto& a : m.args()) {
+    fmt::print("  {:<22} {}", a.name(), a.help());
+    if (!a.rangeText().empty()) fmt::print(" [{}]", a.rangeText());
+    if (!a.defaultText().empty()) fmt::print(" (default {})", a.defaultText());
+    if (a.isRequired()) fmt::print(" (required)");
+    fmt::print("\n");
+  }
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv) {
+  CLI::App app{fmt::format("trygg {} — geospatial analysis for safer places (Trygga Platser)", kVersion), "trygg"};
+  app.footer(kExitCodes);
+  app.require_subcommand(1);
+  bool quiet = false;
+  app.add_flag("-q,--quiet", quiet, "No progress and no report lines (errors still go to stderr)");
+  app.set_version_flag("--version", std::string("trygg ") + kVersion);
+
+  std::string project_file;
+  auto addProjectArg = [&](CLI::App* sub) {
+    sub->add_option("project", project_file, "The project file (YAML), see docs/project-file.md")->required()->check(CLI::ExistingFile);
+  };
+
+  auto* validate = app.add_subcommand("validate", "Read every layer and report rows read, loaded, repaired and rejected by reason");
+  addProjectArg(validate);
+  bool strict = false;
+  validate->add_flag("--strict", strict, "Exit with code 1 when any row is rejected");
+  validate->footer(kExitCodes);
+
+  auto* import = app.add_subcommand("import", "Load every layer into the project's SpatiaLite store (one transaction)");
+  addProjectArg(import);
+  import->footer(kExitCodes);
+
+  auto* run = app.add_subcommand("run", "Import, run every analysis and write the styled GeoPackage, rasters and run summary");
+  addProjectArg(run);
+  std::vector<std::string> only;
+  run->add_option("--only", only, "Run only these analyses (names or method ids)")->delimiter(',');
+  bool publish = false;
+  run->add_flag("--publish", publish, "Publish profile: no sensitive point layers, small counts suppressed");
+  run->footer(kExitCodes);
+
+  auto* methods = app.add_subcommand("methods", "List the analysis methods, or show one method's parameters");
+  std::string method_id;
+  methods->add_option("id", method_id, "A method id to describe");
+  bool markdown = false;
+  methods->add_flag("--markdown", markdown, "Print the parameter tables as Markdown (docs/methods/parameters.md)");
+
+  auto* demo = app.add_subcommand("demo", "Write the bundled demo town's input files (deterministic)");
+  std::string demo_dir = "demo/data";
+  demo->add_option("dir", demo_dir, "Folder for the generated files")->capture_default_str();
+  DemoTownOptions demo_opt;
+  demo->add_option("--seed", demo_opt.seed, "Random seed")->capture_default_str();
+  demo->add_option("--incidents", demo_opt.incidents, "Number of incidents")->capture_default_str()->check(CLI::PositiveNumber);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : static_cast<int>(ExitCode::UsageError);
+  }
+
+  try {
+    RunOptions opt;
+    opt.quiet = quiet;
+    opt.progress = !quiet && stderrIsTerminal();
+    if (*methods) {
+      const auto& reg = Registry::builtin();
+      if (!method_id.empty()) {
+        printMethod(*reg.create(method_id), markdown);
+      } else if (markdown) {
+        for (const auto& [id, d] : reg.list()) printMethod(*reg.create(id), true);
+      } else {
+        for (const auto& [id, d] : reg.list()) fmt::print("{:<28} {}\n", id, d);
+      }
+      return 0;
+    }
+    if (*demo) {
+      const auto files = generateDemoTown(demo_dir, demo_opt);
+      (void)files;
+      if (!quiet) fmt::print("demo town written to {}\n", std::filesystem::absolute(demo_dir).lexically_normal().string());
+      return 0;
+    }
+    Project project = loadProject(project_file);
+    if (*validate) {
+      Runner r(std::move(project), opt);
+      const auto rejected = r.validate();
+      return strict && rejected > 0 ? static_cast<int>(ExitCode::DataError) : 0;
+    }
+    if (*import) {
+      Runner r(std::move(project), opt);
+      r.import();
+      return 0;
+    }
+    if (*run) {
+      opt.only = only;
+      opt.publish = publish;
+      Runner r(std::move(project), opt);
+      r.run();
+      return 0;
+    }
+  } catch (const Error& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "\ntrygg: error: {}\n", e.what());
+    return static_cast<int>(e.exitCode());
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "\ntrygg: internal error: {}\n", e.what());
+    return static_cast<int>(ExitCode::InternalError);
+  }
+  return 0;
+}
+
+}  // namespace trygg::engine
