@@ -75,8 +75,11 @@ double Grid::cellArea() const { return shape == GridShape::Square ? cell * cell 
 
 std::int64_t Grid::cellOf(const Point& p) const {
   if (shape == GridShape::Square) {
-    const auto c = static_cast<std::int64_t>(std::floor((p.x - origin.x) / cell));
-    const auto r = static_cast<std::int64_t>(std::floor((p.y - origin.y) / cell));
+    auto c = static_cast<std::int64_t>(std::floor((p.x - origin.x) / cell));
+    auto r = static_cast<std::int64_t>(std::floor((p.y - origin.y) / cell));
+    // The grid's own outer edge belongs to the last column/row.
+    if (c == ncols && p.x == origin.x + ncols * cell) --c;
+    if (r == nrows && p.y == origin.y + nrows * cell) --r;
     if (c < 0 || r < 0 || c >= ncols || r >= nrows) return -1;
     return lookup[static_cast<std::size_t>(r * ncols + c)];
   }
@@ -129,9 +132,6 @@ Grid squareGrid(const BBox& extent, double cell, const InsidePredicate& inside) 
   g.origin = {extent.minx, extent.miny};
   g.ncols = std::max(1, static_cast<int>(std::ceil(extent.width() / cell)));
   g.nrows = std::max(1, static_cast<int>(std::ceil(extent.height() / cell)));
-  // A point exactly on the max edge must fall in the last column/row.
-  if (g.origin.x + g.ncols * cell <= extent.maxx) ++g.ncols;
-  if (g.origin.y + g.nrows * cell <= extent.maxy) ++g.nrows;
   finish(g, inside, [](const Point&) { return true; });
   return g;
 }

@@ -56,7 +56,8 @@ Grid squareGrid(const BBox& extent, double cell, const InsidePredicate& inside =
 Grid hexGrid(const BBox& extent, double cell, const InsidePredicate& inside = {});
 
 // Count (or sum `weights` of) the points in each kept cell. A point on a shared
-// edge goes to the cell to its upper right (square) or to the nearest centre,
+// edge goes to the cell to its upper right (square; the grid's outer right/top
+// edge belongs to the last column/row) or to the nearest centre,
 // lower index on ties (hexagon). Points outside every kept cell are counted
 // in *outside when given.
 std::vector<double> countPoints(const Grid& grid, std::span<const Point> points,
