@@ -82,6 +82,16 @@ class Method {
 
   virtual void run(RunContext& ctx) = 0;
 
+  // The largest distance (metres) the method reaches beyond a point: kernels,
+  // bands, buffers. The default study extent grows the areas' bbox by it.
+  virtual double reachMetres() const { return 0; }
+
+  // For shared parameter groups (engine/selection.hpp) declared on many methods.
+  template <class T>
+  ArgDecl& declareArg(std::string name, std::string help, T* target) {
+    return addArg(std::move(name), std::move(help), target);
+  }
+
  protected:
   ArgDecl& addArg(std::string name, std::string help, double* t) { return add(std::move(name), std::move(help), ArgType::Double, t); }
   ArgDecl& addArg(std::string name, std::string help, int* t) { return add(std::move(name), std::move(help), ArgType::Int, t); }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "engine/method.hpp"
 #include "engine/project.hpp"
 #include "engine/run_context.hpp"
 
@@ -47,7 +48,9 @@ struct LoadedProject {
 
 class Runner {
  public:
-  Runner(Project project, RunOptions options);
+  // The registry is passed in (Registry::builtin() from the CLI) so that the
+  // engine library does not depend on the plugins.
+  Runner(Project project, RunOptions options, const Registry& registry);
   // Reads every layer. With write_store, the import is one transaction into the
   // project's SpatiaLite store (the previous store survives a failure).
   LoadedProject load(bool write_store);
@@ -64,6 +67,7 @@ class Runner {
   void printCounts(const LoadedProject& lp) const;
   Project m_project;
   RunOptions m_opt;
+  const Registry& m_registry;
 };
 
 }  // namespace trygg::engine

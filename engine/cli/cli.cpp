@@ -117,19 +117,19 @@ int runCli(int argc, char** argv) {
     }
     Project project = loadProject(project_file);
     if (*validate) {
-      Runner r(std::move(project), opt);
+      Runner r(std::move(project), opt, Registry::builtin());
       const auto rejected = r.validate();
       return strict && rejected > 0 ? static_cast<int>(ExitCode::DataError) : 0;
     }
     if (*import) {
-      Runner r(std::move(project), opt);
+      Runner r(std::move(project), opt, Registry::builtin());
       r.import();
       return 0;
     }
     if (*run) {
       opt.only = only;
       opt.publish = publish;
-      Runner r(std::move(project), opt);
+      Runner r(std::move(project), opt, Registry::builtin());
       r.run();
       return 0;
     }

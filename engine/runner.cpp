@@ -1,0 +1,444 @@
+#include "engine/runner.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "data/atomic_file.hpp"
+#include "data/gpkg_writer.hpp"
+#include "data/reader.hpp"
+#include "data/store.hpp"
+#include "engine/method.hpp"
+#include "engine/outputs.hpp"
+#include "geo/crs/crs.hpp"
+#include "geo/index/polygon_index.hpp"
+#include "geo/index/radius_index.hpp"
+#include "geo/index/stacks.hpp"
+#include "trygg/version.hpp"
+
+namespace trygg::engine {
+
+namespace fs = std::filesystem;
+using model::LayerKind;
+
+namespace {
+
+double nowSeconds() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+// The working CRS (docs/project-file.md): the areas layer's CRS when projected,
+// otherwise SWEREF 99 TM; "auto" = the UTM zone of the areas; a geographic CRS
+// is refused (analyses need lengths).
+geo::Crs resolveWorkingCrs(const Project& p) {
+  const auto areas = p.layersOf(LayerKind::Areas);
+  if (p.crs == "default") {
+    const auto info = data::probeLayer(*areas.front());
+    if (info.has_crs && info.crs_projected) return geo::Crs::fromUserString(info.crs_wkt);
+    if (!info.has_crs && !areas.front()->crs.empty()) {
+      auto c = geo::Crs::fromUserString(areas.front()->crs);
+      if (c.isProjected()) return c;
+    }
+    return geo::Crs::fromUserString("EPSG:3006");
+  }
+  if (p.crs == "auto") {
+    const auto info = data::probeLayer(*areas.front());
+    if (info.bbox.empty())
+      throwDataError("{}: project.crs is 'auto' but the areas layer's extent is unknown; give a CRS such as EPSG:3006",
+                     p.file.filename().string());
+    const auto src = geo::Crs::fromUserString(info.has_crs ? info.crs_wkt : areas.front()->crs);
+    double x = (info.bbox.minx + info.bbox.maxx) / 2, y = (info.bbox.miny + info.bbox.maxy) / 2;
+    if (!src.isGeographic()) {
+      geo::Transformer t(src, geo::Crs::fromUserString("EPSG:4326"));
+      if (!t.transform(x, y)) throwDataError("{}: cannot find the UTM zone of the areas' centre", p.file.filename().string());
+    }
+    return geo::Crs::utmFor(x, y);
+  }
+  auto c = geo::Crs::fromUserString(p.crs);
+  if (c.isGeographic())
+    throwDataError("{}: project.crs '{}' is geographic (degrees); analyses need a projected CRS in metres or feet, "
+                   "e.g. EPSG:3006 (SWEREF 99 TM), or 'auto' for the UTM zone",
+                   p.file.filename().string(), p.crs);
+  return c;
+}
+
+void appendCsr(std::vector<std::uint32_t>& offsets, std::vector<std::uint32_t>& ids,
+               const std::vector<std::uint32_t>& off2, const std::vector<std::uint32_t>& ids2) {
+  const auto base = static_cast<std::uint32_t>(ids.size());
+  for (std::size_t i = 1; i < off2.size(); ++i) offsets.push_back(base + off2[i]);
+  ids.insert(ids.end(), ids2.begin(), ids2.end());
+}
+
+template <class T>
+void collect(data::ReadResult<T>&& r, std::vector<T>& rows, LoadedProject& lp) {
+  rows.insert(rows.end(), std::make_move_iterator(r.rows.begin()), std::make_move_iterator(r.rows.end()));
+  lp.rejected.insert(lp.rejected.end(), std::make_move_iterator(r.rejected.begin()),
+                     std::make_move_iterator(r.rejected.end()));
+  lp.counts.push_back(std::move(r.counts));
+}
+
+// Sets the stacked flag on incidents already in the store (same transaction).
+void markStacked(data::Store& store, const std::vector<std::int64_t>& fids) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(store.handle(), "UPDATE incidents SET flags = flags | ?1 WHERE fid = ?2", -1, &st, nullptr) !=
+      SQLITE_OK)
+    throw Error(fmt::format("store: cannot flag stacked incidents: {}", sqlite3_errmsg(store.handle())));
+  for (const auto fid : fids) {
+    sqlite3_bind_int64(st, 1, model::kFlagStacked);
+    sqlite3_bind_int64(st, 2, fid);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+      sqlite3_finalize(st);
+      throw Error(fmt::format("store: cannot flag stacked incidents: {}", sqlite3_errmsg(store.handle())));
+    }
+    sqlite3_reset(st);
+  }
+  sqlite3_finalize(st);
+}
+
+}  // namespace
+
+Runner::Runner(Project project, RunOptions options, const Registry& registry)
+    : m_project(std::move(project)), m_opt(options), m_registry(registry) {
+  if (m_opt.quiet) m_opt.progress = false;
+}
+
+LoadedProject Runner::load(bool write_store) {
+  LoadedProject lp;
+  Progress progress(m_opt.progress);
+  const auto crs = resolveWorkingCrs(m_project);
+  lp.crs_wkt = crs.wkt();
+  lp.crs_authid = crs.authId();
+  lp.crs_name = crs.name();
+  lp.unit_metres = crs.linearUnitMetres();
+  const double unit = lp.unit_metres;
+
+  data::ReadOptions ro;
+  ro.working_crs = lp.crs_authid.empty() ? lp.crs_wkt : lp.crs_authid;
+  ro.progress = &progress;
+  auto withRadius = [&](data::LayerConfig cfg) {
+    if (cfg.radius) cfg.radius = *cfg.radius / unit;  // typed in metres -> CRS units
+    return cfg;
+  };
+
+  // Areas first: they define the default study extent.
+  for (const auto* cfg : m_project.layersOf(LayerKind::Areas)) {
+    progress.begin(fmt::format("Reading {}: ", cfg->name));
+    collect(data::readAreas(*cfg, ro), lp.areas, lp);
+    progress.done();
+  }
+  if (lp.areas.empty())
+    throwDataError("{}: no area was loaded (see the rejected rows above); a project needs at least one valid area polygon",
+                   m_project.file.filename().string());
+  if (m_project.extent) {
+    lp.extent = *m_project.extent;
+  } else {
+    for (const auto& a : lp.areas) lp.extent.expand(a.geom.bbox);
+    // Grow by the largest distance any analysis or layer uses, so that kernels,
+    // buffers and control areas near the border see their neighbourhood.
+    double reach = m_project.max_distance;
+    for (const auto& a : m_project.analyses) {
+      if (!m_registry.has(a.method)) continue;  // reported when the analysis runs
+      auto m = m_registry.create(a.method);
+      m->configure(a.params, fmt::format("{} analysis '{}'", m_project.file.filename().string(), a.name));
+      reach = std::max(reach, m->reachMetres());
+    }
+    for (const auto& l : m_project.layers)
+      if (l.radius) reach = std::max(reach, *l.radius);
+    reach = std::max(reach, 50.0) + m_project.extent_margin;
+    lp.extent = lp.extent.grown(reach / unit);
+  }
+  ro.extent = lp.extent;
+
+  for (const auto* cfg : m_project.layersOf(LayerKind::Places)) {
+    progress.begin(fmt::format("Reading {}: ", cfg->name));
+    collect(data::readPlaces(withRadius(*cfg), ro), lp.places, lp);
+    progress.done();
+  }
+  for (auto& p : lp.places)
+    if (!(p.radius > 0)) p.radius = 50.0 / unit;
+  for (const auto* cfg : m_project.layersOf(LayerKind::Observations)) {
+    progress.begin(fmt::format("Reading {}: ", cfg->name));
+    collect(data::readObservations(*cfg, ro), lp.observations, lp);
+    progress.done();
+  }
+  for (const auto* cfg : m_project.layersOf(LayerKind::Perception)) {
+    progress.begin(fmt::format("Reading {}: ", cfg->name));
+    collect(data::readPerception(*cfg, ro), lp.perception, lp);
+    progress.done();
+  }
+  for (const auto* cfg : m_project.layersOf(LayerKind::Measures)) {
+    progress.begin(fmt::format("Reading {}: ", cfg->name));
+    collect(data::readMeasures(withRadius(*cfg), ro), lp.measures, lp);
+    progress.done();
+  }
+
+  // Spatial indexes over areas and places.
+  std::vector<std::span<const std::uint8_t>> area_wkb;
+  for (const auto& a : lp.areas) area_wkb.emplace_back(a.geom.wkb);
+  const geo::PolygonIndex area_index(area_wkb);
+  const auto place_sources = geo::RadiusIndex::sourcesFromPlaces(lp.places);
+  const geo::RadiusIndex place_index(place_sources);
+
+  std::optional<data::Store> store;
+  if (write_store) {
+    fs::create_directories(m_project.store_path.parent_path());
+    store.emplace(data::Store::create(m_project.store_path, crs.epsg(), lp.crs_wkt));
+  }
+
+  // Incidents stream: read a batch, assign areas, keep the columns, write the batch.
+  auto& inc = lp.incidents;
+  std::vector<std::uint32_t> off, ids, poff, pids;
+  std::vector<Point> batch_pts;
+  for (const auto* cfg : m_project.layersOf(LayerKind::Incidents)) {
+    progress.begin(fmt::format("Reading {}: ", cfg->name));
+    std::vector<model::Rejected> rejected;
+    auto counts = data::readIncidents(
+        *cfg, ro,
+        [&](std::vector<model::Incident>& batch) {
+          batch_pts.clear();
+          for (const auto& b : batch) batch_pts.push_back(b.pt);
+          area_index.assign(batch_pts, off, ids);
+          place_index.assign(batch_pts, poff, pids);
+          if (store) store->appendIncidents(batch, {off, ids}, {poff, pids});
+          for (const auto& b : batch) {
+            inc.pts.push_back(b.pt);
+            inc.t_from.push_back(b.t_from);
+            inc.t_to.push_back(b.t_to);
+            inc.category.push_back(b.category);
+            inc.weight.push_back(static_cast<float>(b.weight));
+            inc.flags.push_back(b.flags);
+            inc.fid.push_back(static_cast<std::int64_t>(inc.fid.size() + 1));
+          }
+          appendCsr(inc.area_offsets, inc.area_ids, off, ids);
+          appendCsr(lp.incident_place_offsets, lp.incident_place_ids, poff, pids);
+        },
+        [&](model::Rejected&& r) { rejected.push_back(std::move(r)); });
+    lp.rejected.insert(lp.rejected.end(), std::make_move_iterator(rejected.begin()),
+                       std::make_move_iterator(rejected.end()));
+    lp.counts.push_back(std::move(counts));
+    progress.done();
+  }
+
+  // Stacks of many incidents on one coordinate (geocoding fallbacks): flagged,
+  // counted, kept out of hotspot maps.
+  {
+    const auto mask = geo::stackedMask(inc.pts, m_project.stack_min);
+    std::vector<std::int64_t> stacked;
+    for (std::size_t i = 0; i < mask.size(); ++i)
+      if (mask[i]) {
+        inc.flags[i] |= model::kFlagStacked;
+        stacked.push_back(inc.fid[i]);
+      }
+    lp.stacked_incidents = static_cast<std::int64_t>(stacked.size());
+    if (store && !stacked.empty()) markStacked(*store, stacked);
+  }
+
+  // Memberships.
+  {
+    std::vector<Point> pts;
+    for (const auto& p : lp.places) pts.push_back(p.anchor);
+    area_index.assign(pts, lp.place_area_offsets, lp.place_area_ids);
+    pts.clear();
+    for (const auto& o : lp.observations) pts.push_back(o.pt);
+    area_index.assign(pts, lp.observation_area_offsets, lp.observation_area_ids);
+    place_index.assign(pts, lp.observation_place_offsets, lp.observation_place_ids);
+    // Perception answers without coordinates join by place or area id.
+    lp.perception_area_offsets.assign(1, 0);
+    lp.perception_area_ids.clear();
+    lp.perception_place_offsets.assign(1, 0);
+    lp.perception_place_ids.clear();
+    std::unordered_map<std::string, std::uint32_t> area_by_id, place_by_id;
+    for (std::uint32_t i = 0; i < lp.areas.size(); ++i) area_by_id.emplace(lp.areas[i].id, i);
+    for (std::uint32_t i = 0; i < lp.places.size(); ++i) place_by_id.emplace(lp.places[i].id, i);
+    std::vector<std::uint32_t> tmp;
+    for (const auto& p : lp.perception) {
+      tmp.clear();
+      if (p.has_point) area_index.containing(p.pt, tmp);
+      else if (auto it = area_by_id.find(p.area_id); it != area_by_id.end()) tmp.push_back(it->second);
+      else if (auto jt = place_by_id.find(p.place_id); jt != place_by_id.end()) {
+        for (auto k = lp.place_area_offsets[jt->second]; k < lp.place_area_offsets[jt->second + 1]; ++k)
+          tmp.push_back(lp.place_area_ids[k]);
+      }
+      lp.perception_area_ids.insert(lp.perception_area_ids.end(), tmp.begin(), tmp.end());
+      lp.perception_area_offsets.push_back(static_cast<std::uint32_t>(lp.perception_area_ids.size()));
+      tmp.clear();
+      if (p.has_point) place_index.covering(p.pt, tmp);
+      else if (auto jt = place_by_id.find(p.place_id); jt != place_by_id.end()) tmp.push_back(jt->second);
+      lp.perception_place_ids.insert(lp.perception_place_ids.end(), tmp.begin(), tmp.end());
+      lp.perception_place_offsets.push_back(static_cast<std::uint32_t>(lp.perception_place_ids.size()));
+    }
+  }
+
+  for (const auto& c : lp.counts)
+    if (!c.balanced())
+      throw Error(fmt::format("layer {}: read {} != loaded {} + rejected {} (a bug: please report it)", c.layer_name,
+                              c.read, c.loaded, c.rejected));
+
+  if (store) {
+    store->writeAreas(lp.areas);
+    store->writePlaces(lp.places, {lp.place_area_offsets, lp.place_area_ids});
+    store->writeObservations(lp.observations, {lp.observation_area_offsets, lp.observation_area_ids},
+                             {lp.observation_place_offsets, lp.observation_place_ids});
+    store->writePerception(lp.perception, {lp.perception_area_offsets, lp.perception_area_ids});
+    store->writeMeasures(lp.measures);
+    store->writeRejected(lp.rejected);
+    store->writeLayerCounts(lp.counts);
+    store->commit();
+  }
+  return lp;
+}
+
+void Runner::printCounts(const LoadedProject& lp) const {
+  if (m_opt.quiet) return;
+  auto* out = m_opt.report;
+  fmt::print(out, "Working CRS: {} ({}), unit {} m\n", lp.crs_name, lp.crs_authid.empty() ? "custom" : lp.crs_authid,
+             lp.unit_metres);
+  fmt::print(out, "Study extent: {:.1f} {:.1f} {:.1f} {:.1f}\n", lp.extent.minx, lp.extent.miny, lp.extent.maxx,
+             lp.extent.maxy);
+  fmt::print(out, "{:<22} {:<13} {:>10} {:>10} {:>9} {:>9}\n", "layer", "kind", "read", "loaded", "repaired", "rejected");
+  for (const auto& c : lp.counts) {
+    fmt::print(out, "{:<22} {:<13} {:>10} {:>10} {:>9} {:>9}\n", c.layer_name, model::layerKindId(c.layer), c.read,
+               c.loaded, c.repaired, c.rejected);
+    for (const auto& [reason, n] : c.rejected_by_reason) fmt::print(out, "    rejected {:<24} {:>8}\n", reason, n);
+    for (const auto& [w, n] : c.warnings) fmt::print(out, "    warning  {:<24} {:>8}\n", w, n);
+  }
+  if (lp.stacked_incidents > 0)
+    fmt::print(out, "{} incidents share a coordinate with {} or more others (geocoding fallbacks?): flagged 'stacked', "
+                    "kept out of hotspot maps\n",
+               lp.stacked_incidents, m_project.stack_min - 1);
+  // The first few rejected rows in full, so the user sees what to fix.
+  std::size_t shown = 0;
+  for (const auto& r : lp.rejected) {
+    if (shown++ == 10) {
+      fmt::print(out, "... and {} more rejected rows (all are in the 'rejected' table of the store and the GeoPackage)\n",
+                 lp.rejected.size() - 10);
+      break;
+    }
+    fmt::print(out, "  {}\n", r.message);
+  }
+}
+
+std::int64_t Runner::validate() {
+  const auto lp = load(false);
+  printCounts(lp);
+  std::int64_t n = 0;
+  for (const auto& c : lp.counts) n += c.rejected;
+  return n;
+}
+
+void Runner::import() {
+  const auto lp = load(true);
+  printCounts(lp);
+  if (!m_opt.quiet) fmt::print(m_opt.report, "Store written: {}\n", m_project.store_path.string());
+}
+
+void Runner::run() {
+  const double t0 = nowSeconds();
+  auto lp = load(true);
+  printCounts(lp);
+  const double t_import = nowSeconds() - t0;
+
+  fs::create_directories(m_project.output_dir);
+  const auto gpkg_path = m_project.output_dir / (m_project.output_name + ".gpkg");
+  data::GpkgWriter w(gpkg_path, lp.crs_wkt);
+  OutputOptions oo;
+  oo.publish = m_opt.publish;
+  const auto out_report = writeBaseLayers(lp, w, oo);
+
+  nlohmann::json summary;
+  summary["software"] = {{"name", "trygg"}, {"version", kVersion}};
+  summary["project"] = {{"file", m_project.file.string()}, {"name", m_project.name}};
+  summary["crs"] = {{"authid", lp.crs_authid}, {"name", lp.crs_name}, {"unit_metres", lp.unit_metres}};
+  summary["extent"] = {lp.extent.minx, lp.extent.miny, lp.extent.maxx, lp.extent.maxy};
+  summary["publish"] = m_opt.publish;
+  auto& inputs = summary["inputs"] = nlohmann::json::array();
+  for (std::size_t i = 0; i < lp.counts.size(); ++i) {
+    const auto& c = lp.counts[i];
+    nlohmann::json j{{"layer", c.layer_name}, {"kind", model::layerKindId(c.layer)}, {"read", c.read},
+                     {"loaded", c.loaded}, {"repaired", c.repaired}, {"rejected", c.rejected},
+                     {"rejected_by_reason", c.rejected_by_reason}, {"warnings", c.warnings}};
+    for (const auto& l : m_project.layers)
+      if (l.name == c.layer_name) j["source"] = l.source.rfind("PG:", 0) == 0 ? "PG:(connection)" : l.source;
+    inputs.push_back(j);
+  }
+  summary["stacked_incidents"] = lp.stacked_incidents;
+  if (m_opt.publish)
+    summary["suppressed"] = {{"cells", out_report.suppressed_cells}, {"omitted", out_report.omitted_layers}};
+
+  // Analyses.
+  RunContext ctx;
+  ctx.crs_wkt = lp.crs_wkt;
+  ctx.crs_authid = lp.crs_authid;
+  ctx.unit_metres = lp.unit_metres;
+  ctx.extent = lp.extent;
+  ctx.time_zone = m_project.time_zone;
+  ctx.areas = &lp.areas;
+  ctx.places = &lp.places;
+  ctx.observations = &lp.observations;
+  ctx.perception = &lp.perception;
+  ctx.measures = &lp.measures;
+  ctx.incidents = &lp.incidents;
+  ctx.loaded = &lp;
+  ctx.gpkg = &w;
+  ctx.output_dir = m_project.output_dir;
+  ctx.output_name = m_project.output_name;
+  ctx.publish = m_opt.publish;
+  Progress progress(m_opt.progress);
+  ctx.progress = &progress;
+  auto& analyses = summary["analyses"] = nlohmann::json::array();
+  const auto& reg = m_registry;
+  for (const auto& a : m_project.analyses) {
+    if (!m_opt.only.empty() && std::find(m_opt.only.begin(), m_opt.only.end(), a.name) == m_opt.only.end() &&
+        std::find(m_opt.only.begin(), m_opt.only.end(), a.method) == m_opt.only.end())
+      continue;
+    auto method = reg.create(a.method);
+    const std::string where = fmt::format("{} analysis '{}'", m_project.file.filename().string(), a.name);
+    method->configure(a.params, where);
+    method->checkRequired(where);
+    nlohmann::json meta;
+    meta["name"] = a.name;
+    meta["method"] = a.method;
+    for (const auto& [k, v] : method->parameterValues()) meta["parameters"][k] = v;
+    ctx.analysis_name = a.name;
+    ctx.metadata = &meta;
+    ctx.files_written.clear();
+    const double ta = nowSeconds();
+    progress.begin(fmt::format("Running {} ({}): ", a.name, a.method));
+    method->run(ctx);
+    progress.done();
+    meta["seconds"] = nowSeconds() - ta;
+    for (const auto& f : ctx.files_written) meta["files"].push_back(f.string());
+    analyses.push_back(meta);
+    if (!m_opt.quiet) fmt::print(m_opt.report, "Analysis {} ({}) done in {:.2f} s\n", a.name, a.method, nowSeconds() - ta);
+  }
+  summary["seconds"] = {{"import", t_import}, {"total", nowSeconds() - t0}};
+  summary["outputs"]["geopackage"] = gpkg_path.string();
+  summary["outputs"]["store"] = m_project.store_path.string();
+  w.setMetadata("run_summary", summary.dump(2));
+  w.commit();
+
+  const auto summary_path = m_project.output_dir / (m_project.output_name + "_summary.json");
+  {
+    data::AtomicOutput out(summary_path);
+    std::ofstream f(out.tempPath());
+    f << summary.dump(2) << '\n';
+    f.close();
+    if (!f) throw DataError(fmt::format("{}: cannot write the run summary", summary_path.string()));
+    out.commit();
+  }
+  if (!m_opt.quiet) {
+    fmt::print(m_opt.report, "Results:\n  {}\n  {}\n", gpkg_path.string(), summary_path.string());
+    for (const auto& a : analyses)
+      if (a.contains("files"))
+        for (const auto& f : a["files"]) fmt::print(m_opt.report, "  {}\n", f.get<std::string>());
+  }
+}
+
+}  // namespace trygg::engine
