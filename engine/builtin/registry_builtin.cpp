@@ -2,10 +2,16 @@
 // deterministic, and it survives static linking. Adding a method = a folder
 // under plugins/ plus one line here.
 #include "engine/method.hpp"
+#include "plugins/getis_ord/getis_ord_method.hpp"
+#include "plugins/kde/kde_method.hpp"
+#include "plugins/local_moran/local_moran_method.hpp"
 
 namespace trygg::engine {
 
-void registerBuiltinMethods(Registry& /*r*/) {
+void registerBuiltinMethods(Registry& r) {
+  r.add<plugins::KdeMethod>();
+  r.add<plugins::GetisOrdMethod>();
+  r.add<plugins::LocalMoranMethod>();
 }
 
 const Registry& Registry::builtin() {
