@@ -597,10 +597,13 @@ class LayerReader {
     if (p) p->begin(fmt::format("Reading {} ", m_cfg.name.empty() ? m_shown : m_cfg.name));
     std::int64_t n = 0;
     while (m_src->next()) {
-      if (m_filter.active() && !m_filter.pass(*m_src)) continue;  // filtered rows are not "read"
+      // A malformed row cannot be filtered (its values are unknown): it is read and
+      // rejected. Well-formed rows the filter leaves out are not "read".
+      auto bad = m_src->badRow();
+      if (!bad && m_filter.active() && !m_filter.pass(*m_src)) continue;
       ++m_counts.read;
       const auto before = m_counts.loaded + m_counts.rejected;
-      if (auto bad = m_src->badRow()) {
+      if (bad) {
         reject(RejectReason::BadRow, *bad);
       } else {
         handle();
@@ -1004,10 +1007,13 @@ class CategoryResolver {
     Category category;
     bool known;
   };
-  const Entry& resolve(std::string_view word) {
+  // `word` is the raw field (cache key); `utf8` its text as UTF-8 (differs for
+  // Windows-1252 files).
+  template <class Utf8>
+  const Entry& resolve(std::string_view word, Utf8&& utf8) {
     auto it = m_cache.find(word);
     if (it != m_cache.end()) return it->second;
-    const std::string key = text::foldCase(text::trim(word));
+    const std::string key = text::foldCase(text::trim(utf8()));
     Entry e{Category::Other, false};
     if (auto m = m_map.find(key); m != m_map.end()) e = {m->second, true};
     else if (auto c = parseCategory(key)) e = {*c, true};
@@ -1480,7 +1486,7 @@ model::LayerCounts readIncidents(const LayerConfig& cfg, const ReadOptions& opts
         lr.warn("empty_category");
         inc.category = Category::Other;
       } else {
-        const auto& e = categories.resolve(word);
+        const auto& e = categories.resolve(word, [&] { return lr.src().text(cat_i); });
         inc.source_category = lr.src().text(cat_i);
         inc.category = e.category;
         if (!e.known) {
