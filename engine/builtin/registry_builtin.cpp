@@ -2,9 +2,11 @@
 // deterministic, and it survives static linking. Adding a method = a folder
 // under plugins/ plus one line here.
 #include "engine/method.hpp"
+#include "plugins/emerging/emerging_method.hpp"
 #include "plugins/getis_ord/getis_ord_method.hpp"
 #include "plugins/kde/kde_method.hpp"
 #include "plugins/local_moran/local_moran_method.hpp"
+#include "plugins/near_repeat/near_repeat_method.hpp"
 
 namespace trygg::engine {
 
@@ -12,6 +14,8 @@ void registerBuiltinMethods(Registry& r) {
   r.add<plugins::KdeMethod>();
   r.add<plugins::GetisOrdMethod>();
   r.add<plugins::LocalMoranMethod>();
+  r.add<plugins::EmergingMethod>();
+  r.add<plugins::NearRepeatMethod>();
 }
 
 const Registry& Registry::builtin() {
