@@ -164,15 +164,17 @@ PermutationOutcome conditionalPermutation(std::span<const double> x, const Weigh
           for (std::uint32_t t = k; t-- > 0;) std::swap(a[t], a[s.swaps[t]]);
           std::swap(a[i], a[n - 1]);
         }
-        sum += lag;
-        sum2 += lag * lag;
+        // Moments about the observed lag: no cancellation when the spread is small.
+        const double d = lag - obs;
+        sum += d;
+        sum2 += d * d;
         larger += dir > 0 ? (lag >= obs) : (lag <= obs);
       }
       out.larger[i] = larger;
       const std::uint32_t folded = std::min(larger, perms - larger);
       out.p_sim[i] = (static_cast<double>(folded) + 1.0) / (static_cast<double>(perms) + 1.0);
       const double m = sum / perms;
-      out.mean[i] = m;
+      out.mean[i] = obs + m;
       // Sample variance (n - 1), as R's var() in spdep's localG_perm.
       const double var = perms > 1 ? std::max(0.0, (sum2 - perms * m * m) / (perms - 1.0)) : kNaN;
       out.sd[i] = std::sqrt(var);
