@@ -181,9 +181,11 @@ std::string symbolXml(SymbolKind kind, const std::string& name, const SymbolLook
            {"offset", "0,0"},
            {"offset_map_unit_scale", kMapUnitScale},
            {"offset_unit", "MM"},
-           {"outline_color", outline.qgis()},
-           {"outline_style", look.no_outline ? "no" : "solid"},
-           {"outline_width", num(look.line_width)},
+           // "No outline" is drawn as a hairline in the fill colour: with no pen at
+           // all, anti-aliasing leaves pale seams between adjacent grid cells.
+           {"outline_color", look.no_outline ? fill.qgis() : outline.qgis()},
+           {"outline_style", "solid"},
+           {"outline_width", look.no_outline ? "0" : num(look.line_width)},
            {"outline_width_unit", "MM"},
            {"style", look.outline_only ? "no" : "solid"}};
       break;

@@ -144,7 +144,9 @@ def run(args):
         extent = layer.extent()
         if base is not None and base.id() != layer.id() and name != args.base:
             extent.combineExtentWith(base.extent())
-            layers = [layer, base]
+            # Outlined areas go on top of polygon layers (fills would hide them)
+            # and beneath points and lines.
+            layers = [base, layer] if layer.geometryType() == 2 else [layer, base]
         else:
             layers = [layer]
         out = os.path.join(args.outdir, f"{name}.png")

@@ -16,6 +16,7 @@
 #include <ogrsf_frmts.h>
 
 #include "core/error.hpp"
+#include "data/atomic_file.hpp"
 #include "data/qml.hpp"
 
 namespace fs = std::filesystem;
@@ -373,5 +374,45 @@ TEST(CheckStyledGpkg, ReportsBrokenStyles) {
   execSql(out, "DELETE FROM gpkg_contents WHERE table_name='layer_styles'");
   problems = checkStyledGpkg(out);
   EXPECT_TRUE(has("layer_styles is not registered in gpkg_contents")) << ::testing::PrintToString(problems);
+  fs::remove_all(dir);
+}
+
+TEST(AtomicOutput, CommitReplacesAndDestructorDiscards) {
+  const fs::path dir = freshDir("atomic_output");
+  const fs::path target = dir / "summary.json";
+  {
+    std::ofstream(target) << "old";
+  }
+  {
+    AtomicOutput out(target);
+    EXPECT_EQ(out.tempPath().parent_path(), dir);
+    EXPECT_EQ(out.tempPath().filename().string(),
+              ".summary.json.tmp-" + std::to_string(::getpid()) + ".json");
+    std::ofstream(out.tempPath()) << "half";
+  }  // not committed
+  EXPECT_EQ(slurp(target), "old");
+  EXPECT_EQ(dirListing(dir), std::vector<std::string>{"summary.json"});
+  {
+    AtomicOutput out(target);
+    std::ofstream(out.tempPath()) << "new";
+    out.commit();
+    EXPECT_TRUE(out.committed());
+    EXPECT_THROW(out.commit(), trygg::Error);
+  }
+  EXPECT_EQ(slurp(target), "new");
+  EXPECT_EQ(dirListing(dir), std::vector<std::string>{"summary.json"});
+  // A folder that does not exist yet is created.
+  {
+    AtomicOutput out(dir / "sub" / "x.txt");
+    std::ofstream(out.tempPath()) << "x";
+    out.commit();
+  }
+  EXPECT_EQ(slurp(dir / "sub" / "x.txt"), "x");
+  // Nothing written: commit refuses and the target is not created.
+  {
+    AtomicOutput out(dir / "never.txt");
+    EXPECT_THROW(out.commit(), trygg::Error);
+  }
+  EXPECT_FALSE(fs::exists(dir / "never.txt"));
   fs::remove_all(dir);
 }
