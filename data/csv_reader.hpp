@@ -100,6 +100,7 @@ class CsvReader {
     bool escaped;
   };
   std::vector<Span> m_spans;
+  bool m_stop[256] = {};  // bytes that end an unquoted field: delimiter, \n, \r
   std::string m_scratch;
 };
 

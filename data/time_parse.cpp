@@ -1,5 +1,6 @@
 #include "data/time_parse.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <chrono>
@@ -110,7 +111,8 @@ TimeParser::TimeParser(const std::string& time_zone, const std::string& format)
 
 EpochSeconds TimeParser::localToUtc(int year, unsigned month, unsigned day, int hour, int minute, int second) const {
   const std::int64_t local = daysFromCivil(year, month, day) * kDay + hour * 3600 + minute * 60 + second;
-  if (local >= m_cache_lo && local < m_cache_hi) return local - m_cache_offset;
+  for (const auto& c : m_cache)
+    if (local >= c.lo && local < c.hi) return local - c.offset;
 
   using namespace std::chrono;
   const date::local_seconds lt{seconds{local}};
@@ -120,9 +122,16 @@ EpochSeconds TimeParser::localToUtc(int year, unsigned month, unsigned day, int 
     case date::local_info::unique:
       utc = local - info.first.offset.count();
       // Remember the period, shrunk by a day at each end (never near a transition).
-      m_cache_offset = info.first.offset.count();
-      m_cache_lo = info.first.begin.time_since_epoch().count() + m_cache_offset + kDay;
-      m_cache_hi = info.first.end.time_since_epoch().count() + m_cache_offset - kDay;
+      {
+        auto& c = m_cache[m_cache_next];
+        m_cache_next = (m_cache_next + 1) % kCacheSize;
+        c.offset = info.first.offset.count();
+        // sys_info bounds can be +-infinity-like (zones without DST): clamp before adding.
+        const auto b = std::max<std::int64_t>(info.first.begin.time_since_epoch().count(), -(std::int64_t{1} << 50));
+        const auto e = std::min<std::int64_t>(info.first.end.time_since_epoch().count(), std::int64_t{1} << 50);
+        c.lo = b + c.offset + kDay;
+        c.hi = e + c.offset - kDay;
+      }
       break;
     case date::local_info::ambiguous:
       // The repeated hour at the end of DST: the earlier instant (still DST).

@@ -58,12 +58,17 @@ class TimeParser {
   std::string m_zone_name;
   std::string m_format;
   const date::time_zone* m_zone = nullptr;
-  // Cache of the last UTC offset: local times in [m_cache_lo, m_cache_hi) (local
-  // seconds) map uniquely to UTC by subtracting m_cache_offset. The range is the
-  // offset period shrunk by a day on each side, so it never touches a transition.
-  mutable std::int64_t m_cache_lo = 1;
-  mutable std::int64_t m_cache_hi = 0;
-  mutable std::int64_t m_cache_offset = 0;
+  // Cache of recent UTC offset periods: local times in [lo, hi) (local seconds) map
+  // uniquely to UTC by subtracting offset. Each range is an offset period shrunk by
+  // a day on each side, so it never touches a transition. Several entries, because
+  // unsorted incidents jump between summer and winter time of many years.
+  // (The cache makes a TimeParser unsafe to share between threads.)
+  struct Period {
+    std::int64_t lo = 1, hi = 0, offset = 0;
+  };
+  static constexpr int kCacheSize = 16;
+  mutable Period m_cache[kCacheSize];
+  mutable int m_cache_next = 0;
 };
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil).

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "core/error.hpp"
 #include "data/reader.hpp"
@@ -428,6 +430,39 @@ TEST(ReaderCsv, ProbeCsv) {
     return c;
   }());
   EXPECT_FALSE(none.has_crs);
+}
+
+}  // namespace
+}  // namespace trygg::data
+
+namespace trygg::data {
+namespace {
+
+// Increasing integer ids take a fast path; ids that break the run (smaller,
+// non-canonical like "007", or text) must still be checked against all earlier ids.
+TEST(ReaderCsv, IncidentIdDuplicatesAcrossIdKinds) {
+  const auto dir = std::filesystem::temp_directory_path() / "trygg_reader_csv_ids";
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "ids.csv").string();
+  {
+    std::ofstream f(path);
+    f << "id,x,y\n";
+    const char* ids[] = {"1", "2", "5", "3", "5", "7", "007", "abc", "2", "abc", "8", "7"};
+    for (const char* id : ids) f << id << ",674000,6580000\n";
+  }
+  LayerConfig cfg;
+  cfg.kind = model::LayerKind::Incidents;
+  cfg.source = path;
+  cfg.crs = "EPSG:3006";
+  auto in = readAllIncidents(cfg);
+  expectBalanced(in.counts, in.rejected.size());
+  // rows: 1:"1" 2:"2" 3:"5" 4:"3" 5:"5"dup(3) 6:"7" 7:"007" 8:"abc" 9:"2"dup(2) 10:"abc"dup(8) 11:"8" 12:"7"dup(6)
+  EXPECT_THAT(rowsWith(in.rejected, RejectReason::DuplicateId), ElementsAre(5, 9, 10, 12));
+  EXPECT_THAT(rejectedRow(in.rejected, 5).message, HasSubstr("already used by row 3"));
+  EXPECT_THAT(rejectedRow(in.rejected, 9).message, HasSubstr("already used by row 2"));
+  EXPECT_THAT(rejectedRow(in.rejected, 10).message, HasSubstr("already used by row 8"));
+  EXPECT_THAT(rejectedRow(in.rejected, 12).message, HasSubstr("already used by row 6"));
+  EXPECT_EQ(in.counts.loaded, 8);
 }
 
 }  // namespace
