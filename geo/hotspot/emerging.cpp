@@ -337,37 +337,61 @@ EmergingResult emergingHotspots(std::span<const double> values, std::size_t cell
   });
 
   // Conditional permutation (METHODS.md §2): x_b stays, its W − 1 other slots
-  // are filled by values drawn without replacement from the n − 1 other bins
-  // (Floyd's algorithm); Gi* rises with the neighbourhood sum, so we compare
-  // sums. Each bin has its own stream, so threads cannot change a draw.
+  // are filled by values drawn without replacement from the n − 1 other bins;
+  // Gi* rises with the neighbourhood sum, so we compare sums. As esda's
+  // conditional randomisation (crand), one table of random draws is shared by
+  // every bin: row k is a random ordered sample of max(W) − 1 indices from
+  // [0, n − 1), and bin b reads the first W_b − 1 of them, mapping an index
+  // r >= b to r + 1 so that b itself is never drawn. Every bin still gets a
+  // valid permutation distribution; the table depends only on the seed (row k
+  // on (seed, k)), so the results do not depend on the number of threads, and
+  // the values at the drawn slots are gathered once, leaving each bin a
+  // sequential sum instead of random reads.
   std::vector<double> p_sim;
   if (options.permutations > 0) {
     p_sim.assign(n, std::numeric_limits<double>::quiet_NaN());
+    const auto perms = static_cast<std::size_t>(options.permutations);
+    const auto max_w = static_cast<std::size_t>(*std::max_element(weight_count.begin(), weight_count.end()));
+    const std::size_t m = std::min(max_w - 1, n - 1);  // draws per table row
+    std::vector<std::uint32_t> rids(perms * m);
+    std::vector<double> at_r(perms * m), at_r1(perms * m);  // values[r], values[r + 1]
     tbb::enumerable_thread_specific<std::vector<unsigned char>> marks([&] { return std::vector<unsigned char>(n, 0); });
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const tbb::blocked_range<std::size_t>& r) {
+    tbb::parallel_for(std::size_t{0}, perms, [&](std::size_t k) {
       auto& mark = marks.local();
-      std::vector<std::uint64_t> drawn;
+      SplitMix64 rng(options.seed, k);
+      std::uint32_t* row = rids.data() + k * m;
+      const std::uint64_t pool = n - 1;
+      std::size_t filled = 0;
+      for (std::uint64_t j = pool - m; j < pool; ++j) {  // Floyd: a uniform m-subset of [0, pool)
+        std::uint64_t pick = rng.below(j + 1);
+        if (mark[pick]) pick = j;
+        mark[pick] = 1;
+        row[filled++] = static_cast<std::uint32_t>(pick);
+      }
+      for (std::size_t j = 0; j < m; ++j) mark[row[j]] = 0;
+      for (std::size_t j = m; j > 1; --j) {  // Floyd's order is not uniform: shuffle so every prefix is a sample
+        std::swap(row[j - 1], row[rng.below(j)]);
+      }
+      for (std::size_t j = 0; j < m; ++j) {
+        at_r[k * m + j] = values[row[j]];
+        at_r1[k * m + j] = values[row[j] + 1];
+      }
+    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 512), [&](const tbb::blocked_range<std::size_t>& r) {
       for (std::size_t b = r.begin(); b < r.end(); ++b) {
-        const auto m = static_cast<std::uint64_t>(weight_count[b]) - 1;
-        const std::uint64_t pool = n - 1;
-        if (m == 0 || m > pool) continue;  // nothing to permute (or nothing outside)
-        SplitMix64 rng(options.seed, b);
-        std::size_t larger = 0;
+        const auto draws = static_cast<std::size_t>(weight_count[b]) - 1;
+        if (draws == 0 || draws > m) continue;  // nothing to permute
         const double observed = obs_sum[b];
-        for (int perm = 0; perm < options.permutations; ++perm) {
-          drawn.clear();
+        const auto bu = static_cast<std::uint32_t>(b);
+        std::size_t larger = 0;
+        for (std::size_t k = 0; k < perms; ++k) {
+          const std::uint32_t* row = rids.data() + k * m;
+          const double* v0 = at_r.data() + k * m;
+          const double* v1 = at_r1.data() + k * m;
           double s = values[b];
-          for (std::uint64_t j = pool - m; j < pool; ++j) {
-            std::uint64_t pick = rng.below(j + 1);
-            if (mark[pick]) pick = j;
-            mark[pick] = 1;
-            drawn.push_back(pick);
-            s += values[pick >= b ? pick + 1 : pick];  // skip bin b itself
-          }
-          for (std::uint64_t d : drawn) mark[d] = 0;
-          if (s >= observed) ++larger;
+          for (std::size_t j = 0; j < draws; ++j) s += row[j] < bu ? v0[j] : v1[j];
+          larger += s >= observed;
         }
-        const auto perms = static_cast<std::size_t>(options.permutations);
         p_sim[b] = static_cast<double>(std::min(larger, perms - larger) + 1) / static_cast<double>(perms + 1);
       }
     });

@@ -163,8 +163,8 @@ struct EmergingResult {
 // t − time_lag <= s <= t, s >= 0; weights are binary, and Gi* is METHODS.md §1
 // with n = cells × steps. Throws UsageError for a cube with no variation,
 // fewer than 2 steps, bad CSR arrays, or options out of range.
-// Threads: TBB over steps and locations; results do not depend on the number
-// of threads (permutation streams are seeded per bin).
+// Threads: TBB over bins and locations; results do not depend on the number
+// of threads (the shared permutation table's row k is seeded by (seed, k)).
 EmergingResult emergingHotspots(std::span<const double> values, std::size_t cells, std::size_t steps,
                                 std::span<const std::uint32_t> offsets,
                                 std::span<const std::uint32_t> neighbours, const EmergingOptions& options);

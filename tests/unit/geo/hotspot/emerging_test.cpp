@@ -364,6 +364,33 @@ TEST(EmergingEndToEnd, PermutationsAreSeededAndThreadIndependent) {
   EXPECT_TRUE(differs);
 }
 
+TEST(EmergingEndToEnd, PermutationPValuesAreCalibratedOnRandomData) {
+  // No structure: about 5 % of bins should have a two-sided permutation p <= 0.05,
+  // and the permutation and analytic p should mostly agree on which ones.
+  const std::size_t rows = 20, cols = 20, cells = rows * cols, steps = 10;
+  const Csr g = queenLattice(rows, cols);
+  SplitMix64 rng(99);
+  std::vector<double> x(cells * steps);
+  for (double& v : x) v = static_cast<double>(rng.below(5) + rng.below(5));
+  EmergingOptions o;
+  o.permutations = 999;
+  o.fdr = false;
+  const auto r = emergingHotspots(x, cells, steps, g.offsets, g.neighbours, o);
+  std::size_t perm_sig = 0, analytic_sig = 0, both = 0;
+  for (const auto& loc : r.locations) {
+    for (std::size_t t = 0; t < steps; ++t) {
+      const bool ps = loc.p_used[t] <= 0.05, as = loc.p[t] <= 0.05;
+      perm_sig += ps;
+      analytic_sig += as;
+      both += ps && as;
+    }
+  }
+  const double bins = static_cast<double>(cells * steps);
+  EXPECT_GT(perm_sig / bins, 0.025);
+  EXPECT_LT(perm_sig / bins, 0.08);
+  EXPECT_GT(static_cast<double>(both), 0.7 * static_cast<double>(std::max(perm_sig, analytic_sig)));
+}
+
 TEST(EmergingEndToEnd, PermutationInferenceFindsTheSamePlants) {
   // With FDR over 2,700 bins a permutation p needs enough replicates to get
   // below the BH cut-off: 999 give a smallest two-sided p of 0.002.
