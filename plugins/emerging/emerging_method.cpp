@@ -124,7 +124,7 @@ void EmergingMethod::run(engine::RunContext& ctx) {
                                    .geom = data::GeomType::Polygon,
                                    .fields = {{"unit_id", FieldType::String},
                                               {"pattern", FieldType::String},
-                                              {"PATTERN", FieldType::String},
+                                              {"pattern_name", FieldType::String},
                                               {"code", FieldType::Integer},
                                               {"events", FieldType::Real},
                                               {"hot_steps", FieldType::Integer},
