@@ -9,14 +9,15 @@
 //  2. the raster is cut into bands of kBandRows rows, computed in parallel (TBB); a band
 //     accumulates, in double, every point whose support reaches it, in the sorted order,
 //     so each pixel's sum has one fixed order whatever the thread count;
-//  3. per point and row: dy^2 once, the exact column span {i : dx^2 + dy^2 <= R^2}, then
-//     a branch-free loop over the span that the compiler vectorises (u^2 from a
-//     precomputed column-centre array).
+//  3. per point and band: its column profile dx^2 once; per point and row: dy^2 once,
+//     the exact column span {i : dx^2 + dy^2 <= R^2} (walked from the previous row's),
+//     then a branch-free loop over the span that the compiler vectorises:
+//     t = 1 - (dx^2 + dy^2)/h^2, acc += w t^2.
 // No pixel-snapping: the kernel is evaluated at the true pixel centre, as the brute-force
 // sum would (tests/unit/geo/hotspot/kde_exact_test.cpp checks it to 1e-9).
 // This header has no include guard on purpose: one copy per instruction set.
 
-constexpr int kBandRows = 16;
+constexpr int kBandRows = 32;
 
 struct SortedPoints {
   std::vector<double> x, y, w;
@@ -62,37 +63,31 @@ inline SortedPoints sortByRow(std::span<const Point> pts, std::span<const double
   return s;
 }
 
-// One row span: acc[i] += wt * K(d2) for i in [lo, hi], d2 = (xc[i] - x)^2 + dy2.
-// KernelTag selects the raw kernel; c0/c1 are its constants (see exactDensityImpl).
+// One row span: acc[i] += wt * K for i in [lo, hi]; q[i] = dx^2 (the point's column
+// profile, computed once per point and band), dy2 = dy^2, c0 = 1/h^2 (1/(2 sigma^2) for
+// the Gaussian, whose column factor is gx[i] and row factor is folded into wt), c1 =
+// (1 - delta)/h for the triangular kernel. Two to four flops per pixel, vectorised.
 template <Kernel K>
-inline void rowSpan(double* __restrict acc, const double* __restrict xc, int lo, int hi, double x, double dy2,
-                    double wt, double c0, double c1, const double* __restrict gx) {
+inline void rowSpan(double* __restrict acc, [[maybe_unused]] const double* __restrict q,
+                    [[maybe_unused]] const double* __restrict gx, int lo, int hi, [[maybe_unused]] double dy2, double wt,
+                    [[maybe_unused]] double c0, [[maybe_unused]] double c1) {
   if constexpr (K == Kernel::Quartic) {
     for (int i = lo; i <= hi; ++i) {
-      const double d = xc[i] - x;
-      const double t = 1.0 - (d * d + dy2) * c0;
+      const double t = 1.0 - (q[i] + dy2) * c0;
       acc[i] += wt * (t * t);
     }
   } else if constexpr (K == Kernel::Triweight) {
     for (int i = lo; i <= hi; ++i) {
-      const double d = xc[i] - x;
-      const double t = 1.0 - (d * d + dy2) * c0;
+      const double t = 1.0 - (q[i] + dy2) * c0;
       acc[i] += wt * (t * t * t);
     }
   } else if constexpr (K == Kernel::Epanechnikov) {
-    for (int i = lo; i <= hi; ++i) {
-      const double d = xc[i] - x;
-      acc[i] += wt * (1.0 - (d * d + dy2) * c0);
-    }
+    for (int i = lo; i <= hi; ++i) acc[i] += wt * (1.0 - (q[i] + dy2) * c0);
   } else if constexpr (K == Kernel::Uniform) {
     for (int i = lo; i <= hi; ++i) acc[i] += wt;
   } else if constexpr (K == Kernel::Triangular) {
-    // 1 - (1 - delta) * d / h: c1 = (1 - delta) / h
-    for (int i = lo; i <= hi; ++i) {
-      const double d = xc[i] - x;
-      acc[i] += wt * (1.0 - std::sqrt(d * d + dy2) * c1);
-    }
-  } else {  // Gaussian: exp(-(dx^2+dy^2)/(2 s^2)) = exp(-dy^2 c0) * gx[i], wt includes the first
+    for (int i = lo; i <= hi; ++i) acc[i] += wt * (1.0 - std::sqrt(q[i] + dy2) * c1);
+  } else {  // Gaussian: exp(-(dx^2+dy^2)/(2 s^2)) = exp(-dy^2 c0) [in wt] * gx[i]
     for (int i = lo; i <= hi; ++i) acc[i] += wt * gx[i];
   }
 }
@@ -107,7 +102,7 @@ void exactDensityImpl(std::span<const Point> pts, std::span<const double> weight
   const double c0 = K == Kernel::Gaussian ? 1.0 / (2.0 * h * h) : 1.0 / (h * h);
   const double c1 = (1.0 - opts.triangular_decay) / h;
   const int W = g.width, H = g.height;
-  const double cell = g.cell, ox = g.origin_x, oy = g.origin_y;
+  const double cell = g.cell, ox = g.origin_x, oy = g.origin_y, invCell = 1.0 / cell;
 
   const SortedPoints s = sortByRow(pts, weights, g, R);
   std::vector<double> xc(static_cast<std::size_t>(W)), yc(static_cast<std::size_t>(H));
@@ -117,7 +112,7 @@ void exactDensityImpl(std::span<const Point> pts, std::span<const double> weight
   struct Scratch {
     std::vector<double> acc;
     std::vector<unsigned char> touched;
-    std::vector<double> gx;
+    std::vector<double> q, gx;
   };
   tbb::enumerable_thread_specific<Scratch> scratch;
   const int nbands = (H + kBandRows - 1) / kBandRows;
@@ -133,6 +128,7 @@ void exactDensityImpl(std::span<const Point> pts, std::span<const double> weight
         Scratch& sc = scratch.local();
         sc.acc.resize(static_cast<std::size_t>(kBandRows) * W);
         sc.touched.resize(static_cast<std::size_t>(kBandRows) * W);
+        sc.q.resize(static_cast<std::size_t>(W));
         if (K == Kernel::Gaussian) sc.gx.resize(static_cast<std::size_t>(W));
         for (int band = range.begin(); band != range.end(); ++band) {
           const int j0 = band * kBandRows, j1 = std::min(H, j0 + kBandRows);
@@ -143,43 +139,55 @@ void exactDensityImpl(std::span<const Point> pts, std::span<const double> weight
           const std::size_t b1 = bucketOf(yc[static_cast<std::size_t>(j1 - 1)] - R - cell);
           for (std::size_t k = s.start[b0]; k < s.start[b1 + 1]; ++k) {
             const double x = s.x[k], y = s.y[k];
-            int jlo = static_cast<int>(std::ceil((oy - y - R) / cell - 0.5)) - 1;
-            int jhi = static_cast<int>(std::floor((oy - y + R) / cell - 0.5)) + 1;
+            int jlo = static_cast<int>(std::ceil((oy - y - R) * invCell - 0.5)) - 1;
+            int jhi = static_cast<int>(std::floor((oy - y + R) * invCell - 0.5)) + 1;
             jlo = std::max(jlo, j0);
             jhi = std::min(jhi, j1 - 1);
             if (jlo > jhi) continue;
             const auto incl = [&](int i, double dy2) {
               const double d = xc[static_cast<std::size_t>(i)] - x;
-              return d * d + dy2 <= R2;
+              return d * d + dy2 <= R2;  // the same expression as the walk below: q + dy2 <= R2
             };
             const auto span = [&](double dy2, int& lo, int& hi) {
               const double half = std::sqrt(R2 - dy2);
-              lo = std::max(0, static_cast<int>(std::ceil((x - half - ox) / cell - 0.5)) - 1);
-              hi = std::min(W - 1, static_cast<int>(std::floor((x + half - ox) / cell - 0.5)) + 1);
+              lo = std::max(0, static_cast<int>(std::ceil((x - half - ox) * invCell - 0.5)) - 1);
+              hi = std::min(W - 1, static_cast<int>(std::floor((x + half - ox) * invCell - 0.5)) + 1);
               while (lo <= hi && !incl(lo, dy2)) ++lo;
               while (hi >= lo && !incl(hi, dy2)) --hi;
             };
+            // the column profile once per point and band, over the widest span (dy = 0):
+            // q = dx^2 (and for the Gaussian gx = exp(-dx^2 c0))
             int glo = 0, ghi = -1;
-            if constexpr (K == Kernel::Gaussian) {
-              // the x profile once per point and band: exp(-dx^2 c0) over the widest span
-              span(0.0, glo, ghi);
-              for (int i = glo; i <= ghi; ++i) {
-                const double d = xc[static_cast<std::size_t>(i)] - x;
-                sc.gx[static_cast<std::size_t>(i)] = std::exp(-(d * d) * c0);
-              }
+            span(0.0, glo, ghi);
+            if (glo > ghi) continue;
+            double* q = sc.q.data();
+            int imin = glo;
+            for (int i = glo; i <= ghi; ++i) {
+              const double d = xc[static_cast<std::size_t>(i)] - x;
+              q[i] = d * d;
+              if constexpr (K == Kernel::Gaussian) sc.gx[static_cast<std::size_t>(i)] = std::exp(-(d * d) * c0);
             }
+            while (imin < ghi && q[imin + 1] <= q[imin]) ++imin;  // q is convex: its minimum
+            // each row's span {i : dx^2 + dy^2 <= R^2} is an interval around imin; walk it
+            // from the previous row's instead of solving for it (a few compares per row)
+            int lo = imin, hi = imin - 1;
             for (int j = jlo; j <= jhi; ++j) {
               const double dy = yc[static_cast<std::size_t>(j)] - y;
               const double dy2 = dy * dy;
               if (dy2 > R2) continue;
-              int lo, hi;
-              span(dy2, lo, hi);
+              const double lim = R2 - dy2;
+              if (lo > hi) lo = hi = imin;
+              while (lo > glo && q[lo - 1] <= lim) --lo;
+              while (hi < ghi && q[hi + 1] <= lim) ++hi;
+              while (lo <= hi && q[lo] > lim) ++lo;
+              while (hi >= lo && q[hi] > lim) --hi;
               if (lo > hi) continue;
               const std::size_t row = static_cast<std::size_t>(j - j0) * static_cast<std::size_t>(W);
               double wt = s.w[k];
               if constexpr (K == Kernel::Gaussian) wt *= std::exp(-dy2 * c0);
-              rowSpan<K>(sc.acc.data() + row, xc.data(), lo, hi, x, dy2, wt, c0, c1, sc.gx.data());
-              std::memset(sc.touched.data() + row + lo, 1, static_cast<std::size_t>(hi - lo + 1));
+              rowSpan<K>(sc.acc.data() + row, q, sc.gx.data(), lo, hi, dy2, wt, c0, c1);
+              unsigned char* tc = sc.touched.data() + row;
+              for (int i = lo; i <= hi; ++i) tc[i] = 1;
             }
           }
           for (int j = j0; j < j1; ++j) {
