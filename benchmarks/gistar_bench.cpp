@@ -2,12 +2,23 @@
 // contiguity with self, the peer script /work/shared/peers/gistar_spdep.R):
 // weights build, analytic Gi*, and 999 conditional permutations.
 //   build-<you>/bin/gistar_bench --benchmark_filter=200 --benchmark_min_time=0.5
+// Also the trygg side of benchmarks/e2e/gistar_vs_spdep.sh:
+//   gistar_bench --e2e incidents_N.csv z_out.txt [permutations]
+// reads the peers' incident CSV (id,x,y,...), aggregates it to the peer's
+// 200 x 200 grid of 100 m cells at (550000, 6690000), builds the 150 m band
+// (self included), runs Gi* with 999 permutations and prints PHASE lines like
+// /work/shared/peers/gistar_spdep.R; z is written with 17 significant digits.
 // Counts are Poisson(2) per cell with a few planted clusters (so there is
 // something to find); the work does not depend on the values.
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "geo/hotspot/getis_ord.hpp"
@@ -94,4 +105,85 @@ BENCHMARK(BM_GiStarPerm999)->Arg(500)->Iterations(1)->Unit(benchmark::kMilliseco
 BENCHMARK(BM_GiStarEndToEnd)->Arg(200)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LocalMoranPerm999)->Arg(200)->Unit(benchmark::kMillisecond);
 
-BENCHMARK_MAIN();
+namespace {
+// The e2e driver: everything the peer script does, timed per phase.
+int runE2e(const char* csv, const char* z_out, int perms) {
+  using Clock = std::chrono::steady_clock;
+  auto t = Clock::now();
+  const auto t0 = t;
+  auto phase = [&](const char* name) {
+    const auto now = Clock::now();
+    std::printf("PHASE %s %.3f\n", name, std::chrono::duration<double>(now - t).count());
+    t = now;
+  };
+  // Read x, y (columns 2 and 3) of a headered CSV; whole file at once.
+  std::FILE* f = std::fopen(csv, "rb");
+  if (!f) {
+    std::fprintf(stderr, "cannot open %s\n", csv);
+    return 1;
+  }
+  std::fseek(f, 0, SEEK_END);
+  const long size = std::ftell(f);
+  std::fseek(f, 0, SEEK_SET);
+  std::string buf(static_cast<std::size_t>(size), '\0');
+  if (std::fread(buf.data(), 1, buf.size(), f) != buf.size()) return 1;
+  std::fclose(f);
+  std::vector<trygg::Point> pts;
+  const char* p = buf.data();
+  const char* end = p + buf.size();
+  p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))) + 1;  // header
+  while (p < end) {
+    const char* c1 = static_cast<const char*>(std::memchr(p, ',', static_cast<std::size_t>(end - p)));
+    if (!c1) break;
+    char* q = nullptr;
+    const double x = std::strtod(c1 + 1, &q);
+    const double y = std::strtod(q + 1, &q);
+    pts.push_back({x, y});
+    const char* nl = static_cast<const char*>(std::memchr(q, '\n', static_cast<std::size_t>(end - q)));
+    p = nl ? nl + 1 : end;
+  }
+  phase("read_csv");
+  // The peer's grid: ix = min(nc - 1, (x - x0) %/% cs), row-major by iy.
+  const int nc = 200;
+  const double cs = 100, x0 = 550000, y0 = 6690000;
+  const hs::Grid grid = hs::squareGrid(trygg::BBox{x0, y0, x0 + nc * cs, y0 + nc * cs}, cs);
+  std::vector<double> cnt(grid.size(), 0.0);
+  for (const auto& pt : pts) {
+    const int ix = std::min(nc - 1, static_cast<int>(std::floor((pt.x - x0) / cs)));
+    const int iy = std::min(nc - 1, static_cast<int>(std::floor((pt.y - y0) / cs)));
+    if (ix >= 0 && iy >= 0) cnt[static_cast<std::size_t>(iy * nc + ix)] += 1;
+  }
+  phase("aggregate_grid");
+  const hs::Weights w = hs::distanceBandWeights(grid.centres, 150.0, true);
+  phase("weights_dband150");
+  hs::GiStarOptions o;
+  o.permutations = perms;
+  o.seed = 1;
+  const hs::GiStarResult r = hs::getisOrdGiStar(cnt, w, o);
+  phase(perms > 0 ? "gistar_analytic_and_perm" : "gistar_analytic");
+  const double total = std::chrono::duration<double>(Clock::now() - t0).count();
+  double mx = -1e300;
+  int sig = 0, hot3 = 0;
+  for (std::size_t i = 0; i < r.z.size(); ++i) {
+    mx = std::max(mx, r.z[i]);
+    sig += r.z[i] > 1.96;
+    hot3 += r.bin[i] == 3;
+  }
+  std::printf("points %zu, cells %zu, max Gi* %.3f, n(z>1.96) %d, Gi_Bin=3 (FDR) %d, total %.3f s\n", pts.size(),
+              r.z.size(), mx, sig, hot3, total);
+  if (std::FILE* out = std::fopen(z_out, "w")) {
+    for (double z : r.z) std::fprintf(out, "%.17g\n", z);
+    std::fclose(out);
+  }
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 4 && std::strcmp(argv[1], "--e2e") == 0) return runE2e(argv[2], argv[3], argc >= 5 ? std::atoi(argv[4]) : 999);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -97,7 +97,9 @@ PermutationOutcome conditionalPermutation(std::span<const double> x, const Weigh
   // Per thread: an identity index array for partial Fisher-Yates (undone after
   // each use), plus scratch.
   struct Scratch {
-    std::vector<std::uint32_t> ident, swaps, drawn;
+    std::vector<std::uint32_t> ident, swaps;
+    std::vector<std::uint32_t> stamp;  // stamp[j] == tick: j already drawn in this permutation
+    std::uint32_t tick = 0;
     std::vector<double> slot_w;
   };
   tbb::enumerable_thread_specific<Scratch> tls;
@@ -126,10 +128,14 @@ PermutationOutcome conditionalPermutation(std::span<const double> x, const Weigh
       const auto iu = static_cast<std::uint32_t>(i);
       std::uint32_t larger = 0;
       double sum = 0, sum2 = 0;
-      s.drawn.resize(k);
       // Small neighbourhoods in a large pool: draw with rejection of repeats
-      // (exact sampling without replacement; a repeat has probability ~k^2/2n).
+      // (exact sampling without replacement; a repeat has probability ~k^2/2n),
+      // repeats found by a per-thread stamp array.
       const bool rejection = k <= 32 && static_cast<std::uint64_t>(k) * 8 <= pool;
+      if (rejection && s.stamp.size() != n) {
+        s.stamp.assign(n, 0);
+        s.tick = 0;
+      }
       if (!rejection && s.ident.size() != n) {
         s.ident.resize(n);
         std::iota(s.ident.begin(), s.ident.end(), 0u);
@@ -137,16 +143,19 @@ PermutationOutcome conditionalPermutation(std::span<const double> x, const Weigh
       for (std::uint32_t p = 0; p < perms; ++p) {
         double lag = fixed;
         if (rejection) {
+          if (++s.tick == 0) {  // wrapped: clear the stamps once every 2^32 permutations
+            std::fill(s.stamp.begin(), s.stamp.end(), 0u);
+            s.tick = 1;
+          }
+          std::uint32_t* stamp = s.stamp.data();
+          const std::uint32_t tick = s.tick;
           for (std::uint32_t t = 0; t < k; ++t) {
             std::uint32_t r;
-            bool again;
             do {
               r = rng.below(pool);
               r += (r >= iu);  // skip i itself
-              again = false;
-              for (std::uint32_t u = 0; u < t; ++u) again |= (s.drawn[u] == r);
-            } while (again);
-            s.drawn[t] = r;
+            } while (stamp[r] == tick);
+            stamp[r] = tick;
             lag += s.slot_w[t] * x[r];
           }
         } else {
