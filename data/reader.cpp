@@ -656,8 +656,9 @@ class LayerReader {
   // or reject() exactly once per row.
   template <class F>
   void run(F&& handle) {
+    // The caller labels the step (Progress::begin) and ends it (done); the reader
+    // only reports the fraction read.
     Progress* p = m_opts.progress;
-    if (p) p->begin(fmt::format("Reading {} ", m_cfg.name.empty() ? m_shown : m_cfg.name));
     std::int64_t n = 0;
     while (m_src->next()) {
       // A malformed row cannot be filtered (its values are unknown): it is read and
@@ -677,7 +678,7 @@ class LayerReader {
     }
     if (auto* csv = dynamic_cast<CsvSource*>(m_src.get()); csv && csv->reader().lateLatin1Fields() > 0)
       m_counts.warnings["encoding_mixed:fields_read_as_windows-1252"] += csv->reader().lateLatin1Fields();
-    if (p) p->done();
+    if (p) p->update(1.0);
     if (m_counts.read == 0) m_counts.warnings["no_rows"] += 1;
     // The bookkeeping invariant of the whole reader.
     assert(m_counts.balanced());
@@ -920,6 +921,11 @@ class LayerReader {
   }
 
   std::string crsName() const { return m_src_crs_name; }
+  // Metres per unit of the working CRS (1 for metric CRSs, 0.3048 for feet).
+  double unitMetres() const {
+    const double u = m_work_srs->IsProjected() ? m_work_srs->GetLinearUnits() : 1.0;
+    return u > 0 ? u : 1.0;
+  }
 
   // Rows to expect, from the bytes per row seen so far (CSV) or the feature count.
   std::size_t estimatedRows() const {
@@ -1116,6 +1122,8 @@ ReadResult<T> collect(LayerReader& lr) {
 
 std::string defaultId(LayerReader& lr) { return std::to_string(lr.src().row()); }
 
+constexpr double kDefaultPlaceRadiusMetres = 50.0;
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -1278,7 +1286,9 @@ ReadResult<model::Place> readPlaces(const LayerConfig& cfg, const ReadOptions& o
     if (!lr.uniqueId(p.id, false)) return;
     p.name = name_i >= 0 ? lr.src().text(name_i) : std::string();
     p.kind = kind_i >= 0 ? lowerAscii(lr.src().text(kind_i)) : std::string();
-    p.radius = cfg.radius.value_or(50.0);
+    // cfg.radius arrives in CRS units (the engine converts the YAML length); the
+    // default and a radius column are metres, converted here.
+    p.radius = cfg.radius.value_or(kDefaultPlaceRadiusMetres / lr.unitMetres());
     if (radius_i >= 0 && !lr.src().field(radius_i).empty()) {
       const auto r = parseNumber(lr.src().field(radius_i), lr.allowComma());
       if (!r || *r <= 0) {
@@ -1286,7 +1296,7 @@ ReadResult<model::Place> readPlaces(const LayerConfig& cfg, const ReadOptions& o
                                                       lr.src().text(radius_i)));
         return;
       }
-      p.radius = *r;
+      p.radius = *r / lr.unitMetres();
     }
     if (p.repaired) ++lr.counts().repaired;
     res.rows.push_back(std::move(p));
@@ -1477,7 +1487,7 @@ ReadResult<model::Measure> readMeasures(const LayerConfig& cfg, const ReadOption
                                                       lr.src().text(radius_i)));
         return;
       }
-      m.radius = *r;
+      m.radius = *r / lr.unitMetres();
     }
     if (m.repaired) ++lr.counts().repaired;
     res.rows.push_back(std::move(m));

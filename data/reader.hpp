@@ -23,7 +23,7 @@ namespace trygg::data {
 struct ReadOptions {
   std::string working_crs;            // user CRS string ("EPSG:3006") or WKT; the target of every transform
   std::optional<BBox> extent;         // in the working CRS; features wholly outside -> Rejected(OutsideExtent)
-  Progress* progress = nullptr;       // may be null
+  Progress* progress = nullptr;       // may be null; the reader only calls update() (the caller begins/ends the step)
   std::size_t batch_size = 65536;     // incidents per on_batch call
 };
 
@@ -49,6 +49,9 @@ struct ReadResult {
   model::LayerCounts counts;
 };
 
+// Places: radius = a `radius` column (metres) when filled, else cfg.radius (already
+// in working-CRS units, converted by the engine), else 50 m; both metre values are
+// converted to working-CRS units here. Measures likewise, without a default (NaN).
 ReadResult<model::Area> readAreas(const LayerConfig& cfg, const ReadOptions& opts);
 ReadResult<model::Place> readPlaces(const LayerConfig& cfg, const ReadOptions& opts);
 ReadResult<model::Observation> readObservations(const LayerConfig& cfg, const ReadOptions& opts);

@@ -467,3 +467,32 @@ TEST(ReaderCsv, IncidentIdDuplicatesAcrossIdKinds) {
 
 }  // namespace
 }  // namespace trygg::data
+
+namespace trygg::data {
+namespace {
+
+TEST(ReaderCsv, PlaceRadiusInWorkingCrsUnits) {
+  const auto dir = std::filesystem::temp_directory_path() / "trygg_reader_csv_radius";
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "places_nyc.csv").string();
+  std::ofstream(path) << "id,lon,lat,radius\nTimes Square,-73.9855,40.7580,\nBryant Park,-73.9832,40.7536,30\n";
+  LayerConfig cfg;
+  cfg.kind = model::LayerKind::Places;
+  cfg.source = path;
+  ReadOptions feet;
+  feet.working_crs = "EPSG:2263";  // NAD83 / New York Long Island (ftUS)
+  auto res = readPlaces(cfg, feet);
+  ASSERT_EQ(res.counts.loaded, 2);
+  const double us_ft = 1200.0 / 3937.0;
+  EXPECT_NEAR(res.rows[0].radius, 50.0 / us_ft, 1e-6);  // default 50 m
+  EXPECT_NEAR(res.rows[1].radius, 30.0 / us_ft, 1e-6);  // a radius column holds metres
+  EXPECT_EQ(res.rows[0].id, "Times Square");
+
+  cfg.radius = 100;  // already converted by the engine: used as is
+  auto set = readPlaces(cfg, feet);
+  EXPECT_EQ(set.rows[0].radius, 100);
+  EXPECT_NEAR(set.rows[1].radius, 30.0 / us_ft, 1e-6);
+}
+
+}  // namespace
+}  // namespace trygg::data

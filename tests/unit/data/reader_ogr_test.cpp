@@ -156,6 +156,33 @@ TEST(ReaderOgr, Sweref99TmShapefileKeepsAxisOrder) {
   EXPECT_EQ(info.crs_authid, "EPSG:3006");
 }
 
+TEST(ReaderOgr, FlatGeobufObservations) {
+  const auto path = writeDataset(
+      "FlatGeobuf", "walk.fgb", 3006,
+      {{"POINT (674000 6580000)", {{"factor", "lighting"}, {"rating", "2"}, {"round", "baseline"}}},
+       {"POINT (674010 6580010)", {{"factor", "vegetation"}, {"rating", "5"}, {"round", "followup"}}},
+       {"POINT (674020 6580020)", {{"factor", "litter"}, {"rating", "7"}, {"round", "followup"}}}});
+  LayerConfig cfg;
+  cfg.kind = model::LayerKind::Observations;
+  cfg.source = path;
+  cfg.rating_scale = "1-5";
+  auto res = readObservations(cfg, sweref());
+  EXPECT_TRUE(res.counts.balanced());
+  ASSERT_EQ(res.counts.loaded, 2);
+  // FlatGeobuf stores features in spatial-index order: look them up by factor.
+  auto by = [&](const std::string& f) {
+    for (const auto& o : res.rows)
+      if (o.factor == f) return o;
+    throw std::runtime_error("no " + f);
+  };
+  EXPECT_EQ(by("lighting").score, 5.0);     // (2 - 1) * 5
+  EXPECT_EQ(by("vegetation").score, 20.0);  // (5 - 1) * 5
+  EXPECT_DOUBLE_EQ(by("vegetation").pt.x, 674010);
+  ASSERT_EQ(res.rejected.size(), 1u);
+  EXPECT_EQ(res.rejected[0].reason, RejectReason::BadValue);
+  EXPECT_THAT(res.rejected[0].message, HasSubstr("rating '7'"));
+}
+
 TEST(ReaderOgr, ShapefileWithoutPrjNeedsCrs) {
   const auto path = writeDataset("ESRI Shapefile", "no_prj.shp", 0,
                                  {{"POINT (674000 6580000)", {{"nr", "1"}, {"brott", "Stöld"}}}});
