@@ -26,4 +26,9 @@ void exactDensity(std::span<const Point> pts, std::span<const double> weights, c
   generic::exactDensityDispatch(pts, weights, opts, scale, grid);
 }
 
+void exactDensityGeneric(std::span<const Point> pts, std::span<const double> weights, const KdeOptions& opts,
+                         double scale, RasterGrid64& grid) {
+  generic::exactDensityDispatch(pts, weights, opts, scale, grid);
+}
+
 }  // namespace trygg::geo::hotspot::detail

@@ -19,4 +19,8 @@ void exactDensity(std::span<const Point> pts, std::span<const double> weights, c
 void exactDensityAvx2(std::span<const Point> pts, std::span<const double> weights, const KdeOptions& opts,
                       double scale, RasterGrid64& grid);
 
+// The baseline build, whatever the CPU (for the test that both builds agree bit for bit).
+void exactDensityGeneric(std::span<const Point> pts, std::span<const double> weights, const KdeOptions& opts,
+                         double scale, RasterGrid64& grid);
+
 }  // namespace trygg::geo::hotspot::detail

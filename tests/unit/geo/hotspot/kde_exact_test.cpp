@@ -18,6 +18,7 @@
 
 #include "core/error.hpp"
 #include "geo/hotspot/kde.hpp"
+#include "geo/hotspot/kde_internal.hpp"
 
 namespace trygg::geo::hotspot {
 namespace {
@@ -217,6 +218,31 @@ TEST(KdeExact, SameBytesWithOneOrTwoThreads) {
           << "mode " << static_cast<int>(m) << " kernel " << static_cast<int>(k);
     }
   }
+}
+
+TEST(KdeExact, Avx2AndBaselineBuildsAgreeBitForBit) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "this CPU has no AVX2";
+  const auto pts = clustered(5000, 21);
+  const auto w = someWeights(pts.size(), 22);
+  for (Kernel k : {Kernel::Quartic, Kernel::Triangular, Kernel::Uniform, Kernel::Triweight, Kernel::Epanechnikov,
+                   Kernel::Gaussian}) {
+    KdeOptions o;
+    o.kernel = k;
+    o.bandwidth = k == Kernel::Gaussian ? 9.5 : 33.3;
+    o.triangular_decay = 0.2;
+    o.cell = 4;
+    RasterGrid64 a = kdeGridGeometry(pts, o), b = a;
+    a.values.assign(static_cast<std::size_t>(a.width) * a.height, a.nodata);
+    b.values = a.values;
+    detail::exactDensityGeneric(pts, w, o, 1.0, a);
+    detail::exactDensityAvx2(pts, w, o, 1.0, b);
+    EXPECT_EQ(0, std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(double)))
+        << static_cast<int>(k);
+  }
+#else
+  GTEST_SKIP() << "x86-64 only";
+#endif
 }
 
 TEST(KdeExact, DensityIntegratesToTheWeightedCount) {
