@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 
@@ -345,8 +346,7 @@ EmergingResult emergingHotspots(std::span<const double> values, std::size_t cell
   // r >= b to r + 1 so that b itself is never drawn. Every bin still gets a
   // valid permutation distribution; the table depends only on the seed (row k
   // on (seed, k)), so the results do not depend on the number of threads, and
-  // the values at the drawn slots are gathered once, leaving each bin a
-  // sequential sum instead of random reads.
+  // each bin's permuted sums are evaluated by a sweep (below).
   std::vector<double> p_sim;
   if (options.permutations > 0) {
     p_sim.assign(n, std::numeric_limits<double>::quiet_NaN());
@@ -354,7 +354,7 @@ EmergingResult emergingHotspots(std::span<const double> values, std::size_t cell
     const auto max_w = static_cast<std::size_t>(*std::max_element(weight_count.begin(), weight_count.end()));
     const std::size_t m = std::min(max_w - 1, n - 1);  // draws per table row
     std::vector<std::uint32_t> rids(perms * m);
-    std::vector<double> at_r(perms * m), at_r1(perms * m);  // values[r], values[r + 1]
+    std::vector<double> at_r1(perms * m);  // values[r + 1] at each draw
     tbb::enumerable_thread_specific<std::vector<unsigned char>> marks([&] { return std::vector<unsigned char>(n, 0); });
     tbb::parallel_for(std::size_t{0}, perms, [&](std::size_t k) {
       auto& mark = marks.local();
@@ -373,26 +373,89 @@ EmergingResult emergingHotspots(std::span<const double> values, std::size_t cell
         std::swap(row[j - 1], row[rng.below(j)]);
       }
       for (std::size_t j = 0; j < m; ++j) {
-        at_r[k * m + j] = values[row[j]];
         at_r1[k * m + j] = values[row[j] + 1];
       }
     });
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 512), [&](const tbb::blocked_range<std::size_t>& r) {
-      for (std::size_t b = r.begin(); b < r.end(); ++b) {
-        const auto draws = static_cast<std::size_t>(weight_count[b]) - 1;
-        if (draws == 0 || draws > m) continue;  // nothing to permute
-        const double observed = obs_sum[b];
-        const auto bu = static_cast<std::uint32_t>(b);
-        std::size_t larger = 0;
-        for (std::size_t k = 0; k < perms; ++k) {
-          const std::uint32_t* row = rids.data() + k * m;
-          const double* v0 = at_r.data() + k * m;
-          const double* v1 = at_r1.data() + k * m;
-          double s = values[b];
-          for (std::size_t j = 0; j < draws; ++j) s += row[j] < bu ? v0[j] : v1[j];
-          larger += s >= observed;
+    // Bin b's permuted sum for row k with d draws is
+    //   x_b + Σ_{j<d} values[r_j + 1] + Σ_{j<d, r_j < b} (values[r_j] − values[r_j + 1]),
+    // a step function of b. For every draw count d in use we sort each row's
+    // first d entries by r once; sweeping b upwards then moves a pointer
+    // through them, so a (bin, permutation) costs O(1) instead of O(d).
+    std::vector<std::size_t> draw_counts;
+    for (std::size_t b = 0; b < n; ++b) {
+      const auto d = static_cast<std::size_t>(weight_count[b]) - 1;
+      if (d > 0 && d <= m) draw_counts.push_back(d);
+    }
+    std::sort(draw_counts.begin(), draw_counts.end());
+    draw_counts.erase(std::unique(draw_counts.begin(), draw_counts.end()), draw_counts.end());
+    const std::size_t nd_counts = draw_counts.size();
+    std::vector<std::size_t> slot_of_d(m + 1, SIZE_MAX);
+    std::vector<std::size_t> start_of_slot(nd_counts + 1, 0);  // per row: sorted entries of slot i at [start, start + d)
+    for (std::size_t i = 0; i < nd_counts; ++i) {
+      slot_of_d[draw_counts[i]] = i;
+      start_of_slot[i + 1] = start_of_slot[i] + draw_counts[i];
+    }
+    const std::size_t row_len = start_of_slot[nd_counts];
+    std::vector<std::uint32_t> sorted_r(perms * row_len);
+    std::vector<double> sorted_diff(perms * row_len);  // values[r] − values[r + 1], in r order
+    std::vector<double> base(perms * nd_counts);       // Σ_{j<d} values[r_j + 1]
+    tbb::parallel_for(std::size_t{0}, perms, [&](std::size_t k) {
+      std::vector<std::uint32_t> tmp;
+      for (std::size_t i = 0; i < nd_counts; ++i) {
+        const std::size_t d = draw_counts[i];
+        tmp.assign(rids.begin() + static_cast<std::ptrdiff_t>(k * m),
+                   rids.begin() + static_cast<std::ptrdiff_t>(k * m + d));
+        double b1 = 0;
+        for (std::size_t j = 0; j < d; ++j) b1 += at_r1[k * m + j];
+        base[k * nd_counts + i] = b1;
+        std::sort(tmp.begin(), tmp.end());
+        const std::size_t at = k * row_len + start_of_slot[i];
+        for (std::size_t j = 0; j < d; ++j) {
+          sorted_r[at + j] = tmp[j];
+          sorted_diff[at + j] = values[tmp[j]] - values[tmp[j] + 1];
         }
-        p_sim[b] = static_cast<double>(std::min(larger, perms - larger) + 1) / static_cast<double>(perms + 1);
+      }
+    });
+    constexpr std::size_t kChunk = 4096;
+    const std::size_t chunks = (n + kChunk - 1) / kChunk;
+    tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+      const std::size_t b0 = c * kChunk, b1 = std::min(n, b0 + kChunk);
+      std::vector<std::uint32_t> larger(b1 - b0, 0);
+      std::vector<std::size_t> ptr(nd_counts);
+      std::vector<double> cum(nd_counts);
+      for (std::size_t k = 0; k < perms; ++k) {
+        const std::uint32_t* rs = sorted_r.data() + k * row_len;
+        const double* df = sorted_diff.data() + k * row_len;
+        const double* bs = base.data() + k * nd_counts;
+        // Pointers at b0: entries with r < b0 already switched to values[r].
+        for (std::size_t i = 0; i < nd_counts; ++i) {
+          const std::uint32_t* first = rs + start_of_slot[i];
+          const std::uint32_t* last = first + draw_counts[i];
+          const std::size_t p = static_cast<std::size_t>(std::lower_bound(first, last, static_cast<std::uint32_t>(b0)) - first);
+          double acc = 0;
+          for (std::size_t j = 0; j < p; ++j) acc += df[start_of_slot[i] + j];
+          ptr[i] = p;
+          cum[i] = acc;
+        }
+        for (std::size_t b = b0; b < b1; ++b) {
+          const auto d = static_cast<std::size_t>(weight_count[b]) - 1;
+          if (d == 0 || d > m) continue;
+          const std::size_t i = slot_of_d[d];
+          const std::size_t at = start_of_slot[i];
+          std::size_t p = ptr[i];
+          double acc = cum[i];
+          while (p < draw_counts[i] && rs[at + p] < b) acc += df[at + p++];
+          ptr[i] = p;
+          cum[i] = acc;
+          larger[b - b0] += values[b] + bs[i] + acc >= obs_sum[b];
+        }
+      }
+      const auto perms_u = static_cast<std::uint32_t>(perms);
+      for (std::size_t b = b0; b < b1; ++b) {
+        const auto d = static_cast<std::size_t>(weight_count[b]) - 1;
+        if (d == 0 || d > m) continue;
+        const std::uint32_t l = larger[b - b0];
+        p_sim[b] = static_cast<double>(std::min(l, perms_u - l) + 1) / static_cast<double>(perms + 1);
       }
     });
   }
