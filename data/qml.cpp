@@ -355,6 +355,7 @@ std::string qmlRasterPseudocolor(double min, double max, const std::vector<QmlRa
     // Heat ramp (ColorBrewer YlOrRd), transparent at min so empty cells vanish.
     const double w = max - min;
     stops = {{min, "#ffffb2", 0.0, num(min)},
+             {min + 0.02 * w, "#ffffb2", 0.0},  // a faint haze of far-away kernels stays invisible
              {min + 0.1 * w, "#fecc5c", 0.75},
              {min + 0.35 * w, "#fd8d3c", 0.85},
              {min + 0.65 * w, "#f03b20", 0.9},
@@ -472,6 +473,24 @@ std::vector<QmlRange> shareImprovedRanges(double goal) {
 
 std::string qmlShareImproved(GeomType geom, const std::string& field, double goal, const QmlLabel* label) {
   return qmlGraduated(geom, field, shareImprovedRanges(goal), label, 3.0, false);
+}
+
+std::vector<QmlRange> countRanges(double max) {
+  // Whole-number class limits; QGIS puts a value on a limit in the lower class,
+  // so the labels of integer counts read 0–9, 10–18, ...
+  const double step = std::max(1.0, std::ceil(std::max(max, 0.0) / 5));
+  static const char* kRamp[] = {"#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"};
+  std::vector<QmlRange> out;
+  for (int i = 0; i < 5; ++i) {
+    const double lo = i * step, hi = (i + 1) * step;
+    out.push_back({lo, hi, i == 0 ? fmt::format("0–{:.0f}", hi) : fmt::format("{:.0f}–{:.0f}", lo + 1, hi),
+                   kRamp[i]});
+  }
+  return out;
+}
+
+std::string qmlCountChoropleth(GeomType geom, const std::string& field, double max, const QmlLabel* label) {
+  return qmlGraduated(geom, field, countRanges(max), label, 3.0, false);
 }
 
 std::string qmlAreas(const std::string& name_field) {

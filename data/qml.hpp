@@ -68,7 +68,7 @@ std::string qmlSingle(GeomType geom, const std::string& colour, bool outline_onl
 // Raster style: rasterrenderer type="singlebandpseudocolor", band 1, linear
 // interpolation between the stops (sorted by value), values above the last
 // stop drawn in its colour, NoData transparent. Empty stops = the heat ramp
-// (transparent at min, then yellow, orange, red, dark red at max).
+// (transparent up to 2 % of the range, then yellow, orange, red, dark red at max).
 // nodata is the raster's NoData value (also marked transparent in the style).
 std::string qmlRasterPseudocolor(double min, double max, const std::vector<QmlRampStop>& stops, double nodata);
 
@@ -105,6 +105,13 @@ std::vector<QmlRange> observationRatingRanges();
 std::string qmlShareImproved(GeomType geom = GeomType::Polygon, const std::string& field = "share_improved",
                              double goal = 0.25, const QmlLabel* label = nullptr);
 std::vector<QmlRange> shareImprovedRanges(double goal = 0.25);
+
+// Counts per area or cell (a per-area summary layer): 5 equal classes from 0 to
+// max (rounded up to a whole number), light yellow to dark red, areas labelled when
+// label is given.
+std::string qmlCountChoropleth(GeomType geom, const std::string& field, double max,
+                               const QmlLabel* label = nullptr);
+std::vector<QmlRange> countRanges(double max);
 
 // Delimited areas: outlined (dark grey, 0.8 mm), no fill, labelled by `name_field`.
 std::string qmlAreas(const std::string& name_field = "name");

@@ -74,6 +74,16 @@ TEST(Qml, PresetsPassTheChecker) {
   EXPECT_TRUE(checkVectorQml(qmlIncidentCategories(), {"category"}, GeomType::Point).empty());
   EXPECT_TRUE(checkVectorQml(qmlObservationRating(), {"rating"}, GeomType::Point).empty());
   EXPECT_TRUE(checkVectorQml(qmlShareImproved(), {"share_improved"}, GeomType::Polygon).empty());
+  QmlLabel name{.field = "name"};
+  EXPECT_TRUE(checkVectorQml(qmlCountChoropleth(GeomType::MultiPolygon, "incidents", 42, &name),
+                             {"name", "incidents"}, GeomType::MultiPolygon)
+                  .empty());
+  const auto counts = countRanges(42);
+  ASSERT_EQ(counts.size(), 5u);
+  EXPECT_EQ(counts.front().lower, 0);
+  EXPECT_EQ(counts.back().upper, 45);  // whole steps of 9
+  EXPECT_EQ(counts[1].label, "10–18");
+
   EXPECT_EQ(giBinCategories().size(), 7u);
   EXPECT_EQ(incidentCategories().size(), trygg::kCategoryCount);
   EXPECT_EQ(incidentCategories(true)[0].label, "Våld");
