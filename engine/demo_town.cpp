@@ -433,7 +433,7 @@ const std::array<Planted, 3>& planted() {
   static const std::array<Planted, 3> p = {{
       {"new", -1050, -550, {10, 6, 0, 20, 6, 0, 8, 30, 20, 0, 0, 0, 0}, 0, 90, true},
       {"intensifying", 850, -50, {0, 2, 0, 10, 4, 0, 0, 0, 0, 0, 54, 30, 0}, 35, 90, false},
-      {"diminishing", -550, 1050, {8, 2, 0, 20, 14, 0, 16, 14, 26, 0, 0, 0, 0}, 90, 35, false},
+      {"diminishing", -550, 1050, {8, 2, 0, 20, 14, 0, 16, 14, 26, 0, 0, 0, 0}, 100, 48, false},
   }};
   return p;
 }
@@ -894,10 +894,11 @@ std::vector<AnswerRow> makeAnswers(std::uint64_t seed) {
       const int g = rng.pick(kGenderShare);
       const int age = rng.pick(kAgeShare);
       const int home = rng.below(4);
-      // Places in the home area, plus the town centre and the station.
+      // Places in the home area, the town centre, the station and the
+      // town-wide places outside every area.
       std::vector<std::size_t> cand;
       for (std::size_t i = 0; i < ps.size(); ++i) {
-        if (ps[i].area == home || ps[i].area == 0 || ps[i].area == 1) cand.push_back(i);
+        if (ps[i].area == home || ps[i].area <= 1) cand.push_back(i);  // <= 1: centre, station, outside
       }
       const int answers = 5 + rng.below(4);
       for (int a = 0; a < answers && !cand.empty(); ++a) {
@@ -995,6 +996,34 @@ std::vector<LightRow> makeLights(std::uint64_t seed) {
       r.x = std::round((kE0 + x) * 100) / 100;
       r.y = std::round((kN0 + y) * 100) / 100;
       rows.push_back(std::move(r));
+    }
+  }
+  // Lights at the places themselves (the stock before the project): busy
+  // places well lit, parks and playgrounds less, the dark places none.
+  for (const PlaceDef& p : places()) {
+    bool is_dark = false;
+    for (const char* id : kDarkPlaces) is_dark = is_dark || std::string_view(id) == p.id;
+    if (is_dark) continue;
+    const std::string_view kind = p.kind;
+    int n = 3;
+    if (kind == "square" || kind == "pedestrian_street" || kind == "shopping_centre" || kind == "station" ||
+        kind == "bus_stop" || kind == "nightlife") {
+      n = 5;
+    } else if (kind == "parking") {
+      n = 4;
+    } else if (kind == "park" || kind == "playground" || kind == "recycling") {
+      n = 1;
+    }
+    for (int k = 0; k < n; ++k) {
+      const double ang = rng.uniform(0, 2 * std::numbers::pi), r = rng.uniform(5, 40);
+      const double x = p.x + r * std::cos(ang), y = p.y + r * std::sin(ang);
+      bool near_dark = false;
+      for (const Xy& d : dark) near_dark = near_dark || std::hypot(x - d.x, y - d.y) < 80;
+      if (near_dark) continue;
+      rows.push_back({fmt::format("L{:04d}", next_id++), "done",
+                      formatDate(2005 + rng.below(18), 1 + rng.below(12), 1 + rng.below(28)), "existing",
+                      static_cast<double>(15 + rng.below(11)), std::round((kE0 + x) * 100) / 100,
+                      std::round((kN0 + y) * 100) / 100});
     }
   }
   // One old, weak light at the railway underpass: almost dark.
