@@ -43,6 +43,8 @@ r_read=$(awk '$1=="PHASE" && $2=="read_csv" {print $3}' "$work/r.log")
 t_read=$(awk '$1=="PHASE" && $2=="read_csv" {print $3}' "$work/t.log")
 r_rest=$(awk '$1=="PHASE" && $2!="read_csv" {s+=$3} END {print s}' "$work/r.log")
 t_rest=$(awk '$1=="PHASE" && $2!="read_csv" {s+=$3} END {print s}' "$work/t.log")
+r_rest_cpu=$(awk '$1=="CPU" && $2!="read_csv" {s+=$3} END {print s}' "$work/r.log")
+t_rest_cpu=$(awk '$1=="CPU" && $2!="read_csv" {s+=$3} END {print s}' "$work/t.log")
 maxdiff=$(paste "$work/z_spdep.txt" "$work/z_trygg.txt" | awk '{d=$1-$2; if (d<0) d=-d; if (d>m) m=d} END {printf "%.3g", m}')
 nz=$(wc -l < "$work/z_spdep.txt")
 echo
@@ -52,6 +54,7 @@ printf "%-34s %10.2f %10.2f %9.1fx\n" "process CPU user+sys (s)" "$(echo "$r_use
   "$(echo "($r_user + $r_sys) / ($t_user + $t_sys)" | bc -l)"
 printf "%-34s %10.2f %10.2f %9.1fx\n" "read CSV (s)" "$r_read" "$t_read" "$(echo "$r_read / $t_read" | bc -l)"
 printf "%-34s %10.2f %10.2f %9.1fx\n" "grid+weights+Gi*+perms (s)" "$r_rest" "$t_rest" "$(echo "$r_rest / $t_rest" | bc -l)"
+printf "%-34s %10.2f %10.2f %9.1fx\n" "grid+weights+Gi*+perms CPU (s)" "$r_rest_cpu" "$t_rest_cpu" "$(echo "$r_rest_cpu / $t_rest_cpu" | bc -l)"
 printf "%-34s %10s %10s\n" "peak RSS (MB)" "$((r_kb / 1024))" "$((t_kb / 1024))"
 echo "analytic z: $nz cells, max |z_trygg - z_spdep| = $maxdiff"
 awk -v m="$maxdiff" 'BEGIN { exit !(m <= 1e-9) }' || { echo "FAIL: analytic z differ by more than 1e-9" >&2; exit 1; }
