@@ -146,6 +146,9 @@ TEST(Store, RoundTripWithSpatialIndexAndMemberships) {
   EXPECT_EQ(queryInt(s, "SELECT COUNT(*) FROM idx_places_geom"), 2);
   EXPECT_EQ(queryInt(s, "SELECT COUNT(*) FROM areas WHERE ST_IsValid(geom) AND ST_Area(geom) > 0"), 4);
   EXPECT_EQ(queryInt(s, "SELECT CheckSpatialIndex('incidents', 'geom')"), 1);
+  // SQLite's own structural check of the bulk-loaded R*Tree.
+  EXPECT_EQ(queryInt(s, "SELECT rtreecheck('idx_incidents_geom') = 'ok'"), 1);
+  EXPECT_EQ(queryInt(s, "SELECT rtreecheck('idx_observations_geom') = 'ok'"), 1);
 
   // Columns come back as written.
   const StoredIncidents in = s.readIncidents();
