@@ -83,14 +83,29 @@ CsvReader::CsvReader(const std::string& path, const CsvOptions& opts) : m_path(p
     }
   }
 
+  // Excel's "sep=;" first line declares the delimiter; it is not the header.
+  char excel_sep = 0;
+  if (m_end - m_pos >= 5 && std::memcmp(m_buf.data() + m_pos, "sep=", 4) == 0 &&
+      (m_end - m_pos == 5 || m_buf[m_pos + 5] == '\n' || m_buf[m_pos + 5] == '\r')) {
+    excel_sep = m_buf[m_pos + 4];
+    m_pos += 5;
+    while (m_pos < m_end && (m_buf[m_pos] == '\n' || m_buf[m_pos] == '\r')) {
+      if (m_buf[m_pos] == '\n') ++m_line;
+      ++m_pos;
+    }
+  }
+  const std::string_view first(m_buf.data() + m_pos, m_end - m_pos);
+
   // Delimiter: the candidate that occurs most often in the header line outside quotes.
   if (opts.delimiter != 0) {
     m_delim = opts.delimiter;
+  } else if (excel_sep != 0) {
+    m_delim = excel_sep;
   } else {
     static constexpr char kCandidates[] = {',', ';', '\t', '|'};
     std::size_t counts[4] = {0, 0, 0, 0};
     bool in_quotes = false;
-    for (char c : block) {
+    for (char c : first) {
       if (c == '"') in_quotes = !in_quotes;
       if (in_quotes) continue;
       if (c == '\n' || c == '\r') break;

@@ -3,7 +3,8 @@
 //
 // RFC 4180 (quoted fields, "" inside quotes, line breaks inside quotes) plus what
 // real exports contain: CRLF or LF (or lone CR) line ends, a UTF-8 byte-order mark,
-// the delimiter detected among , ; TAB | from the header line, and text in UTF-8
+// the delimiter detected among , ; TAB | from the header line (or Excel's "sep=;"
+// first line), and text in UTF-8
 // or Windows-1252/Latin-1 (declared, or detected when the bytes are not valid UTF-8).
 //
 // The file is read in large blocks (4 MiB); fields are string_views into the block

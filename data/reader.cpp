@@ -1525,6 +1525,10 @@ model::LayerCounts readIncidents(const LayerConfig& cfg, const ReadOptions& opts
     auto pt = lr.point();
     if (!pt.ok) return;
     inc.pt = pt.p;
+    if (id_i >= 0) {
+      inc.source_id = lr.src().text(id_i);
+      if (!lr.uniqueId(inc.source_id, true)) return;
+    }
     // Time: an instant, or a span from..to.
     if (time_i >= 0) {
       const auto t = lr.time(time_i, "time");
@@ -1601,10 +1605,6 @@ model::LayerCounts readIncidents(const LayerConfig& cfg, const ReadOptions& opts
         return;
       }
       inc.weight = *w;
-    }
-    if (id_i >= 0) {
-      inc.source_id = lr.src().text(id_i);
-      if (!lr.uniqueId(inc.source_id, true)) return;
     }
     batch.push_back(std::move(inc));
     lr.loaded();

@@ -121,6 +121,14 @@ TEST(CsvReader, DelimiterDetection) {
   EXPECT_EQ(CsvReader(writeTemp("pipe.csv", "a|b|c\n1|2|3\n"), {}).delimiter(), '|');
   EXPECT_EQ(CsvReader(writeTemp("comma.csv", "\"a;b\",c\n1,2\n"), {}).delimiter(), ',');  // ; inside quotes
   EXPECT_EQ(CsvReader(writeTemp("single.csv", "a\n1\n"), {}).delimiter(), ',');
+  // Excel's "sep=" line names the delimiter and is not the header.
+  CsvReader excel(writeTemp("excel_sep.csv", "sep=;\r\na;b,c\r\n1;2,5\r\n"), {});
+  EXPECT_EQ(excel.delimiter(), ';');
+  EXPECT_THAT(excel.header(), ::testing::ElementsAre("a", "b,c"));
+  CsvRecord rec;
+  ASSERT_TRUE(excel.next(rec));
+  EXPECT_EQ(rec.row, 1);
+  EXPECT_EQ(rec.line, 3);
   // Declared delimiter wins over detection.
   EXPECT_EQ(CsvReader(writeTemp("declared.csv", "a;b,c\n"), {','}).delimiter(), ',');
 }
