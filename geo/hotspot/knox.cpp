@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
@@ -227,23 +228,79 @@ KnoxResult knoxTest(std::span<const Point> xy, std::span<const double> t_days, c
   const std::int64_t pairs_total = static_cast<std::int64_t>(n) * static_cast<std::int64_t>(n - 1) / 2;
 
   const BandLookup temporal_band(tb);
-  // Counts for one assignment of times to events.
-  auto countPairs = [&](const std::vector<double>& t, std::int64_t* counts /* S*T */) {
-    std::fill(counts, counts + S * T, 0);
-    std::vector<std::int64_t> enumerated_in(T, 0);
+  // Whole-day times (the usual case) take a faster path: int32 times and a
+  // lookup table from |Δt| to its band, instead of doubles and a search.
+  const double last_finite_t = std::isinf(tb.back()) ? tb[T - 1] : tb[T];
+  constexpr double kMaxLut = 1 << 20;
+  bool integer_days = std::ceil(last_finite_t) <= kMaxLut;
+  for (std::size_t e = 0; e < n && integer_days; ++e) {
+    integer_days = times[e] == std::floor(times[e]) && std::fabs(times[e]) < 1e9;
+  }
+  std::vector<std::int32_t> int_times;
+  std::vector<std::int16_t> lut;
+  std::int16_t beyond_lut = -1;  // band of |Δt| >= lut.size()
+  if (integer_days) {
+    int_times.resize(n);
+    for (std::size_t e = 0; e < n; ++e) int_times[e] = static_cast<std::int32_t>(times[e]);
+    lut.resize(static_cast<std::size_t>(std::ceil(last_finite_t)));
+    for (std::size_t d = 0; d < lut.size(); ++d) lut[d] = static_cast<std::int16_t>(temporal_band(static_cast<double>(d)));
+    beyond_lut = std::isinf(tb.back()) ? static_cast<std::int16_t>(T - 1) : std::int16_t{-1};
+  }
+
+  // Counts for R assignments of times at once, from times laid out event-major
+  // (tt[e * R + r] = time of event e in assignment r): one pass over the pairs
+  // serves R replicates, so the pair list is streamed from memory R times less
+  // often, and the R times of an event share a cache line.
+  //
+  // The inner loop is branch-free: counts go to a scratch table with one extra
+  // row (pairs below the first spatial break) and one extra column (|Δt|
+  // outside every temporal band), and consecutive increments go to R different
+  // tables, so they do not wait on each other.
+  std::vector<std::int16_t> lutc(lut.size() + 1);  // temporal column, T for "no band"
+  for (std::size_t d = 0; d < lut.size(); ++d) lutc[d] = lut[d] < 0 ? static_cast<std::int16_t>(T) : lut[d];
+  lutc.back() = beyond_lut < 0 ? static_cast<std::int16_t>(T) : beyond_lut;
+  const std::size_t cols = T + 1, table = (S + 1) * cols;
+  auto countBlock = [&](const auto* tt, std::size_t R, std::int64_t* counts /* R × S × T */) {
+    std::vector<std::int64_t> scratch(R * table, 0);
+    const auto lut_cap = static_cast<std::uint32_t>(lut.size());
     for (const Pair& pr : pairs) {
-      const int k = temporal_band(std::fabs(t[pr.i] - t[pr.j]));
-      if (k < 0) continue;
-      ++enumerated_in[static_cast<std::size_t>(k)];
-      if (pr.spatial != kBelowFirst) ++counts[pr.spatial * T + static_cast<std::size_t>(k)];
+      const auto* a = tt + static_cast<std::size_t>(pr.i) * R;
+      const auto* b = tt + static_cast<std::size_t>(pr.j) * R;
+      const std::size_t row = (pr.spatial == kBelowFirst ? S : pr.spatial) * cols;
+      for (std::size_t r = 0; r < R; ++r) {
+        std::size_t col;
+        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*tt)>, std::int32_t>) {
+          const auto d = std::min(static_cast<std::uint32_t>(std::abs(a[r] - b[r])), lut_cap);
+          col = static_cast<std::size_t>(lutc[d]);
+        } else {
+          const int k = temporal_band(std::fabs(a[r] - b[r]));
+          col = k < 0 ? T : static_cast<std::size_t>(k);
+        }
+        ++scratch[r * table + row + col];
+      }
     }
-    if (open_spatial) {
-      for (std::size_t k = 0; k < T; ++k) counts[(S - 1) * T + k] = temporal_total[k] - enumerated_in[k];
+    for (std::size_t r = 0; r < R; ++r) {
+      const std::int64_t* sc = scratch.data() + r * table;
+      std::int64_t* out = counts + r * S * T;
+      for (std::size_t s = 0; s < S; ++s) {
+        for (std::size_t k = 0; k < T; ++k) out[s * T + k] = sc[s * cols + k];
+      }
+      if (open_spatial) {
+        for (std::size_t k = 0; k < T; ++k) {
+          std::int64_t enumerated_in = 0;  // every enumerated pair in temporal band k, below-first row included
+          for (std::size_t s = 0; s <= S; ++s) enumerated_in += sc[s * cols + k];
+          out[(S - 1) * T + k] = temporal_total[k] - enumerated_in;
+        }
+      }
     }
   };
 
   std::vector<std::int64_t> observed(S * T);
-  countPairs(times, observed.data());
+  if (integer_days) {
+    countBlock(int_times.data(), 1, observed.data());
+  } else {
+    countBlock(times.data(), 1, observed.data());
+  }
 
   // Pairs per spatial band (for the exact expectation).
   std::vector<std::int64_t> spatial_total(S, 0);
@@ -257,18 +314,34 @@ KnoxResult knoxTest(std::span<const Point> xy, std::span<const double> t_days, c
   // ---- Monte Carlo: permute the times over the events, nrep times.
   const auto nrep = static_cast<std::size_t>(options.permutations);
   std::vector<std::int64_t> sims(nrep * S * T);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nrep, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-    std::vector<double> t(n);
-    for (std::size_t rep = r.begin(); rep < r.end(); ++rep) {
-      std::copy(times.begin(), times.end(), t.begin());
-      SplitMix64 rng(options.seed, rep);
-      for (std::size_t i = n - 1; i > 0; --i) {  // Fisher–Yates
-        const auto j = static_cast<std::size_t>(rng.below(i + 1));
-        std::swap(t[i], t[j]);
+  constexpr std::size_t kRepBlock = 8;
+  const std::size_t blocks = (nrep + kRepBlock - 1) / kRepBlock;
+  auto runBlocks = [&](const auto& source) {
+    using TT = typename std::remove_cvref_t<decltype(source)>::value_type;
+    tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t blk) {
+      const std::size_t first = blk * kRepBlock;
+      const std::size_t R = std::min(kRepBlock, nrep - first);
+      std::vector<TT> perm(n), tt(n * R);
+      for (std::size_t r = 0; r < R; ++r) {
+        // Replicate rep's shuffle depends on (seed, rep) only.
+        SplitMix64 rng(options.seed, first + r);
+        std::copy(source.begin(), source.end(), perm.begin());
+        for (std::size_t i = n - 1; i > 0; --i) {  // Fisher–Yates
+          const auto j = static_cast<std::size_t>(rng.below(i + 1));
+          std::swap(perm[i], perm[j]);
+        }
+        for (std::size_t e = 0; e < n; ++e) tt[e * R + r] = perm[e];
       }
-      countPairs(t, sims.data() + rep * S * T);
+      countBlock(tt.data(), R, sims.data() + first * S * T);
+    });
+  };
+  if (nrep > 0) {
+    if (integer_days) {
+      runBlocks(int_times);
+    } else {
+      runBlocks(times);
     }
-  });
+  }
 
   KnoxResult result;
   result.options = options;

@@ -250,6 +250,25 @@ TEST(Knox, SeededAndIndependentOfThreadCount) {
   EXPECT_TRUE(differs);
 }
 
+TEST(Knox, WholeDayFastPathEqualsGeneralPath) {
+  // Shifting every time by half a day leaves each |dt| unchanged but sends the
+  // data down the general (double) path instead of the whole-day table.
+  Events ev = readReferenceEvents();
+  KnoxOptions o;
+  o.spatial_breaks = {0, 150, 300, kInf};
+  o.temporal_breaks = {1, 4, 9.5, 30, kInf};
+  o.permutations = 99;
+  o.seed = 12;
+  const auto whole = knoxTest(ev.xy, ev.t, o);
+  for (double& t : ev.t) t += 0.5;
+  const auto shifted = knoxTest(ev.xy, ev.t, o);
+  for (std::size_t i = 0; i < whole.cells.size(); ++i) {
+    EXPECT_EQ(whole.cells[i].observed, shifted.cells[i].observed);
+    EXPECT_EQ(whole.cells[i].sim_mean, shifted.cells[i].sim_mean);
+    EXPECT_EQ(whole.cells[i].p, shifted.cells[i].p);
+  }
+}
+
 TEST(Knox, SyntheticNearRepeatsDetectedRandomPatternNot) {
   SplitMix64 rng(2026);
   Events random, repeats;
