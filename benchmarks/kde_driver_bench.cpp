@@ -1,16 +1,24 @@
 // End-to-end KDE driver for benchmarks/e2e/kde_vs_peers.sh: reads the peers' workload
 // CSV (id,x,y,datetime,category), runs one kernel density as the peer tool would, and
-// prints PHASE lines (seconds), the raster size, its maximum and its integral.
+// prints PHASE lines (wall seconds), the CPU seconds of the KDE call (user + sys of the
+// process: a fairer figure than wall time on a shared machine), the raster size, its
+// maximum and its integral. TRYGG_THREADS=n caps the TBB threads.
 //   kde_driver_bench incidents_1000000.csv quartic|quartic_qgis|gauss_binned|gauss_exact [out.f32]
 // quartic*: QGIS's task (r = 200 m, 10 m pixels, raw, extent padded by r);
 // gauss_*: spatstat's task (sigma = 100 m, 10 m pixels over the 20 km window, density).
+#include <sys/resource.h>
+
 #include <charconv>
+#include <cstdlib>
+#include <memory>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include <tbb/global_control.h>
 
 #include "geo/hotspot/kde.hpp"
 
@@ -19,6 +27,12 @@ using namespace trygg::geo::hotspot;
 namespace {
 double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+double cpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 }  // namespace
 
@@ -29,6 +43,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string task = argv[2];
+  std::unique_ptr<tbb::global_control> threads;
+  if (const char* n = std::getenv("TRYGG_THREADS"))
+    threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                    static_cast<std::size_t>(std::atoi(n)));
   double t = now();
   std::ifstream f(argv[1], std::ios::binary);
   if (!f) {
@@ -66,8 +84,10 @@ int main(int argc, char** argv) {
     o.mode = task == "gauss_exact" ? PixelMode::Exact : PixelMode::Binned;
   }
   t = now();
+  const double c = cpuSeconds();
   const RasterGrid g = kernelDensity(pts, {}, o);
   std::printf("PHASE kde_%s %.3f\n", task.c_str(), now() - t);
+  std::printf("CPU kde_%s %.3f\n", task.c_str(), cpuSeconds() - c);
   double mx = 0, sum = 0;
   for (float v : g.values)
     if (v != g.nodata) {

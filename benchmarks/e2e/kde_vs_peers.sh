@@ -4,7 +4,8 @@
 #   spatstat density.ppp Gaussian sigma = 100 m, 10 m pixels   (../shared/peers/kde_spatstat.R)
 #   trygg (build/bin/kde_driver_bench): the same two tasks -- quartic exact and
 #   qgis_compat, Gaussian binned -- and the agreement of its rasters with QGIS's.
-# Prints each tool's own compute time (its PHASE line), the process wall time and peak
+# Prints each tool's own compute time (its PHASE line), the process wall time, the
+# process CPU time (user + sys: the fairer figure when the machine is shared) and peak
 # RSS (/usr/bin/time -v), and the ratios.
 # usage: benchmarks/e2e/kde_vs_peers.sh [N=1000000] [BUILD_DIR=build]
 #   PEERS_DIR (default /work/shared/peers, or ../shared/peers next to the repo),
@@ -24,17 +25,18 @@ ensure_csv "$n"
 csv=$DATA/incidents_$n.csv
 rows=()
 
-# run NAME PHASE-KEY CMD...: records "name  phase_seconds  wall_seconds  peak_rss_MB"
+# run NAME PHASE-KEY CMD...: records "name phase_seconds wall_seconds cpu_seconds peak_rss_MB"
 run() {
   local name=$1 key=$2; shift 2
   local log=$out/$name.log
   /usr/bin/time -v "$@" > "$log" 2> "$log.time" || { cat "$log" "$log.time" >&2; exit 1; }
-  local phase wall rss
+  local phase wall rss cpu
   phase=$(awk -v k="$key" '$1 == "PHASE" && $2 == k {print $3}' "$log" | tail -1)
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s}' "$log.time")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log.time")
-  rows+=("$name $phase $wall $rss")
-  echo "[$(date +%H:%M:%S)] $name: $key ${phase}s, process ${wall}s, peak RSS ${rss} MB" >&2
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$log.time")
+  rows+=("$name $phase $wall $cpu $rss")
+  echo "[$(date +%H:%M:%S)] $name: $key ${phase}s, process ${wall}s, cpu ${cpu}s, peak RSS ${rss} MB" >&2
 }
 
 if [ -z "${SKIP_PEERS:-}" ]; then
@@ -47,9 +49,12 @@ run trygg_quartic_qgis_compat kde_quartic_qgis "$drv" "$csv" quartic_qgis "$out/
 run trygg_gaussian_binned kde_gauss_binned "$drv" "$csv" gauss_binned "$out/trygg_gauss_binned.f32"
 
 echo
-printf "%-28s %12s %12s %10s\n" "run (N=$n)" "compute s" "process s" "RSS MB"
-for r in "${rows[@]}"; do set -- $r; printf "%-28s %12s %12s %10s\n" "$1" "$2" "$3" "$4"; done
-phase_of() { local want=$1; for r in "${rows[@]}"; do set -- $r; [ "$1" = "$want" ] && echo "$2"; done; }
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+printf "%-28s %12s %12s %10s %10s\n" "run (N=$n)" "compute s" "process s" "cpu s" "RSS MB"
+for r in "${rows[@]}"; do set -- $r; printf "%-28s %12s %12s %10s %10s\n" "$1" "$2" "$3" "$4" "$5"; done
+field_of() { printf '%s\n' "${rows[@]}" | awk -v n="$1" -v f="$2" '$1 == n {print $f}'; }
+phase_of() { field_of "$1" 2; }
+cpu_of() { field_of "$1" 4; }
 if [ -z "${SKIP_PEERS:-}" ]; then
   q=$(phase_of qgis_heatmap_quartic); s=$(phase_of spatstat_gaussian)
   te=$(phase_of trygg_quartic_exact); tq=$(phase_of trygg_quartic_qgis_compat); tb=$(phase_of trygg_gaussian_binned)
@@ -57,6 +62,9 @@ if [ -z "${SKIP_PEERS:-}" ]; then
   echo "QGIS Heatmap / trygg quartic exact:        $(echo "scale=1; $q / $te" | bc)x"
   echo "QGIS Heatmap / trygg quartic qgis_compat:  $(echo "scale=1; $q / $tq" | bc)x"
   echo "spatstat / trygg Gaussian binned:          $(echo "scale=1; $s / $tb" | bc)x"
+  echo "process CPU time ratios (whole processes, CSV/GPKG reading included):"
+  echo "  QGIS / trygg quartic exact:  $(echo "scale=1; $(cpu_of qgis_heatmap_quartic) / $(cpu_of trygg_quartic_exact)" | bc)x"
+  echo "  spatstat / trygg binned:     $(echo "scale=1; $(cpu_of spatstat_gaussian) / $(cpu_of trygg_gaussian_binned)" | bc)x"
   # agreement of the rasters with QGIS's (raw values)
   "$PY" - "$DATA/work/kde_qgis_$n.tif" "$out/trygg_quartic_qgis.f32" "$out/trygg_quartic.f32" <<'PY'
 import sys
