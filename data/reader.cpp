@@ -242,7 +242,8 @@ class Source {
   virtual std::optional<std::string> badRow() { return std::nullopt; }
   // The dataset's own geometry (OGR); nullptr when none.
   virtual bool hasNativeGeometry() const { return false; }
-  virtual std::unique_ptr<OGRGeometry> takeGeometry() { return nullptr; }
+  // Owned by the source; valid until next().
+  virtual const OGRGeometry* geometryRef() { return nullptr; }
   virtual const OGRSpatialReference* nativeSrs() const { return nullptr; }
   // A time from a typed date/datetime field; nullopt -> parse field() as text.
   virtual std::optional<std::optional<TimeParser::Result>> typedTime(int, const TimeParser&, bool) {
@@ -369,7 +370,6 @@ class OgrSource final : public Source {
       return false;
     }
     ++m_index;
-    m_geom_taken = false;
     return true;
   }
   std::int64_t row() const override {
@@ -404,7 +404,7 @@ class OgrSource final : public Source {
         out += fmt::format("{}\"{}\":null", first ? "" : ",", text::jsonEscape(name));
       first = false;
     }
-    if (const OGRGeometry* g = m_geom_taken ? m_taken_for_json.get() : m_feat->GetGeometryRef()) {
+    if (const OGRGeometry* g = m_feat->GetGeometryRef()) {
       std::string wkt = g->exportToWkt();
       if (wkt.size() > 2000) wkt = wkt.substr(0, 2000) + "...";
       out += fmt::format("{}\"_geometry\":\"{}\"", first ? "" : ",", text::jsonEscape(wkt));
@@ -413,13 +413,7 @@ class OgrSource final : public Source {
     return out;
   }
   bool hasNativeGeometry() const override { return m_defn->GetGeomFieldCount() > 0; }
-  std::unique_ptr<OGRGeometry> takeGeometry() override {
-    std::unique_ptr<OGRGeometry> g(m_feat->StealGeometry());
-    // Keep a copy of the source geometry for the raw values of a rejected row.
-    m_taken_for_json.reset(g ? g->clone() : nullptr);
-    m_geom_taken = true;
-    return g;
-  }
+  const OGRGeometry* geometryRef() override { return m_feat->GetGeometryRef(); }
   const OGRSpatialReference* nativeSrs() const override { return m_srs.get(); }
   std::optional<std::optional<TimeParser::Result>> typedTime(int idx, const TimeParser& tp, bool end_of_day) override {
     if (idx < 0) return std::nullopt;
@@ -457,8 +451,6 @@ class OgrSource final : public Source {
   OGRLayer* m_layer = nullptr;
   OGRFeatureDefn* m_defn = nullptr;
   std::unique_ptr<OGRFeature, FeatureDeleter> m_feat;
-  std::unique_ptr<OGRGeometry> m_taken_for_json;
-  bool m_geom_taken = false;
   SrsPtr m_srs;
   std::int64_t m_index = 0;
   std::int64_t m_total = -1;
@@ -760,7 +752,8 @@ class LayerReader {
       reject(RejectReason::NoGeometry, "has no coordinates; map x/y, lon/lat or a geometry column");
       return out;
     } else {
-      auto g = geometryFromSource();
+      std::unique_ptr<OGRGeometry> owned;
+      const OGRGeometry* g = geometryFromSource(owned);
       if (!g) {
         if (m_geom_problem == RejectReason::NoGeometry && allow_none) {
           out.none = true;
@@ -818,11 +811,13 @@ class LayerReader {
       reject(RejectReason::NoGeometry, "has no geometry; map x/y, lon/lat or a geometry column");
       return nullptr;
     }
-    auto g = geometryFromSource();
-    if (!g) {
+    std::unique_ptr<OGRGeometry> g;
+    const OGRGeometry* ref = geometryFromSource(g);
+    if (!ref) {
       reject(m_geom_problem, m_geom_message);
       return nullptr;
     }
+    if (!g) g.reset(ref->clone());  // transformed in place below; the source keeps its own
     if (g->hasCurveGeometry()) g.reset(g->getLinearGeometry());
     if (!m_transform->geometry(*g)) {
       m_capture.clear();
@@ -936,8 +931,10 @@ class LayerReader {
   }
 
  private:
-  std::unique_ptr<OGRGeometry> geometryFromSource() {
-    std::unique_ptr<OGRGeometry> g;
+  // The row's geometry in the source CRS: parsed WKT (then owned by `owned`) or the
+  // feature's own (owned by the source). nullptr with m_geom_problem/message set.
+  const OGRGeometry* geometryFromSource(std::unique_ptr<OGRGeometry>& owned) {
+    const OGRGeometry* g = nullptr;
     if (m_mode == GeoMode::Wkt) {
       const auto f = m_src->field(m_wkt_i);
       if (f.empty()) {
@@ -955,9 +952,10 @@ class LayerReader {
                                      wkt.size() > 60 ? "..." : "");
         return nullptr;
       }
-      g.reset(out);
+      owned.reset(out);
+      g = out;
     } else {
-      g = m_src->takeGeometry();
+      g = m_src->geometryRef();
       if (!g) {
         m_geom_problem = RejectReason::NoGeometry;
         m_geom_message = "has no geometry; draw it or remove the feature";
