@@ -420,6 +420,7 @@ Store Store::create(const fs::path& db, int srid, const std::string& crs_wkt) {
   std::error_code ec;
   fs::remove(impl->out->tempPath(), ec);
   impl->openDb(impl->out->tempPath(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  impl->exec("PRAGMA page_size = 16384");
   impl->srid = srid;
   // The temporary file is discarded on any failure, so no journal and no syncs:
   // durability comes from commit()'s fsync + rename.

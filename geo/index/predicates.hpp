@@ -60,6 +60,7 @@ inline int orientSign(Point a, Point b, Point c) {
   const double bound = kErrBoundA * (std::fabs(l) + std::fabs(r));
   if (det > bound) return 1;
   if (-det > bound) return -1;
+  if (c == a || c == b) return 0;  // a point on a vertex (common: geocoded to a corner)
   return detail::exactOrientSign(a, b, c);
 }
 
