@@ -15,6 +15,7 @@
 #include <tbb/parallel_for.h>
 
 #include "core/error.hpp"
+#include "geo/hotspot/inference.hpp"
 #include "geo/hotspot/rng.hpp"
 
 namespace trygg::geo::hotspot {
@@ -62,25 +63,6 @@ const char* unitName(StepLength::Unit u) {
     case StepLength::Unit::Months: return "months";
   }
   return "?";
-}
-
-// Benjamini–Hochberg adjusted p (R p.adjust "BH"): p_(i) n / i, made monotone
-// from the largest down, capped at 1. A private copy so that this file does
-// not depend on the Gi* engineer's inference.cpp; same definition.
-std::vector<double> bhAdjust(std::span<const double> p) {
-  const std::size_t n = p.size();
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
-  std::vector<double> adj(n);
-  double running = 1.0;
-  for (std::size_t r = 0; r < n; ++r) {
-    const std::size_t i = order[r];
-    const double rank = static_cast<double>(n - r);  // 1-based rank in ascending order
-    running = std::min(running, p[i] * static_cast<double>(n) / rank);
-    adj[i] = std::min(1.0, running);
-  }
-  return adj;
 }
 
 void validateOptions(const EmergingOptions& o) {
@@ -464,7 +446,7 @@ EmergingResult emergingHotspots(std::span<const double> values, std::size_t cell
   for (std::size_t b = 0; b < n; ++b) {
     p_used[b] = p_sim.empty() ? p[b] : (std::isnan(p_sim[b]) ? 1.0 : std::min(1.0, 2.0 * p_sim[b]));
   }
-  if (options.fdr) p_used = bhAdjust(p_used);
+  if (options.fdr) p_used = benjaminiHochberg(p_used);  // inference.hpp: R p.adjust("BH")
 
   EmergingResult result;
   result.cells = cells;

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -268,6 +269,40 @@ TEST(EmergingGiStar, MatchesBruteForceFormula) {
       }
     }
   }
+}
+
+TEST(EmergingGiStar, FdrIsBenjaminiHochbergOverAllBinsOnce) {
+  const Csr g = queenLattice(6, 6);
+  const std::size_t cells = 36, steps = 8;
+  SplitMix64 rng(21);
+  std::vector<double> x(cells * steps);
+  for (double& v : x) v = static_cast<double>(rng.below(3));
+  for (std::size_t t = 4; t < steps; ++t) x[t * cells + 14] += 9;  // something significant
+  EmergingOptions raw;
+  raw.fdr = false;
+  const auto r0 = emergingHotspots(x, cells, steps, g.offsets, g.neighbours, raw);
+  const auto r1 = emergingHotspots(x, cells, steps, g.offsets, g.neighbours, EmergingOptions{});
+  // R p.adjust(p, "BH") by hand: p_(i) n / i, monotone from the top, capped at 1.
+  std::vector<std::pair<double, std::size_t>> all;
+  for (std::size_t i = 0; i < cells; ++i) {
+    for (std::size_t t = 0; t < steps; ++t) all.push_back({r0.locations[i].p[t], t * cells + i});
+  }
+  std::sort(all.begin(), all.end());
+  std::vector<double> adj(all.size());
+  double running = 1;
+  for (std::size_t k = all.size(); k > 0; --k) {
+    running = std::min(running, all[k - 1].first * static_cast<double>(all.size()) / static_cast<double>(k));
+    adj[all[k - 1].second] = running;
+  }
+  std::size_t significant = 0;
+  for (std::size_t i = 0; i < cells; ++i) {
+    for (std::size_t t = 0; t < steps; ++t) {
+      EXPECT_NEAR(r1.locations[i].p_used[t], adj[t * cells + i], 1e-15);
+      EXPECT_EQ(r0.locations[i].p_used[t], r0.locations[i].p[t]);  // no adjustment when off
+      significant += r1.locations[i].sig[t] != 0;
+    }
+  }
+  EXPECT_GT(significant, 0u);
 }
 
 TEST(EmergingGiStar, RefusesBadInput) {
