@@ -21,7 +21,8 @@
 // Speed: only pairs closer than the largest finite spatial break are
 // enumerated, once, with a grid index (cell = that break); each pair keeps its
 // spatial band and event indices, and each replicate re-derives the temporal
-// band from the permuted times — O(pairs) per replicate, TBB over replicates.
+// band from the permuted times — O(pairs) per replicate; TBB over blocks of 8
+// replicates that share one pass over the pairs.
 // An open last spatial band is counted without enumerating its pairs: the
 // number of pairs in a temporal band over ALL pairs does not change when times
 // are permuted, so the open band is that total minus the enumerated bands.
