@@ -88,7 +88,7 @@ void BM_EmergingPermutations(benchmark::State& state) {
   }
   state.counters["bins"] = static_cast<double>(g.cells * g.steps);
 }
-BENCHMARK(BM_EmergingPermutations)->Arg(99)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_EmergingPermutations)->Arg(99)->Arg(999)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 // 10,000 events over 10 × 10 km and one year: 8,000 uniform, 2,000 near
 // repeats within 100 m and 7 days of an earlier event.
