@@ -1,5 +1,6 @@
 #include "engine/spatial_units.hpp"
 
+#include <cmath>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -80,6 +81,12 @@ SpatialUnits buildUnits(const RunContext& ctx, const SelectedIncidents& sel, con
   if (cell > std::min(ext.width(), ext.height()))
     throwUsageError("{}: cell {:.1f} m is larger than the study areas ({:.0f} × {:.0f} m); choose a smaller cell", where,
                     cell * ctx.unit_metres, ext.width() * ctx.unit_metres, ext.height() * ctx.unit_metres);
+  // Snap the grid to whole multiples of the cell size, so grids of different
+  // selections and runs line up with each other and with round coordinates.
+  ext.minx = std::floor(ext.minx / cell) * cell;
+  ext.miny = std::floor(ext.miny / cell) * cell;
+  ext.maxx = std::ceil(ext.maxx / cell) * cell;
+  ext.maxy = std::ceil(ext.maxy / cell) * cell;
   std::vector<std::span<const std::uint8_t>> polys;
   for (const auto& a : areas) polys.emplace_back(a.geom.wkb);
   const geo::PolygonIndex index(polys);
