@@ -1,7 +1,8 @@
 # Copy of /work/shared/peers/gistar_spdep.R for benchmarks/e2e/gistar_vs_spdep.sh.
 # Only changes: with GI_DUMP=<file> it also writes the analytic localG z (queen,
 # self included) with 17 significant digits, outside the timed phases; and each
-# PHASE line is followed by a CPU line (user + system seconds of the phase), so the
+# PHASE line is followed by a CPU line (user + system seconds of the phase, forked
+# workers of GI_CORES > 1 included once they are collected), so the
 # comparison survives a loaded machine.
 # Task b: Getis-Ord Gi* on a 100 m grid (200 x 200 cells) with spdep.
 #  - aggregate incidents to cell counts (tabulate)
@@ -17,9 +18,9 @@ nperm <- as.integer(Sys.getenv("GI_PERM", "0"))
 cores <- as.integer(Sys.getenv("GI_CORES", "1"))
 if (cores > 1) set.coresOption(cores)
 t <- proc.time()[[3]]
-cpu <- sum(proc.time()[1:2])
+cpu <- sum(proc.time()[c(1, 2, 4, 5)], na.rm = TRUE)
 ph <- function(name) { now <- proc.time()[[3]]; cat(sprintf("PHASE %s %.3f\n", name, now - t)); t <<- now
-  cnow <- sum(proc.time()[1:2]); cat(sprintf("CPU %s %.3f\n", name, cnow - cpu)); cpu <<- cnow }
+  cnow <- sum(proc.time()[c(1, 2, 4, 5)], na.rm = TRUE); cat(sprintf("CPU %s %.3f\n", name, cnow - cpu)); cpu <<- cnow }
 d <- read.csv(args[1], colClasses = c("NULL", "numeric", "numeric", "NULL", "NULL"))
 ph("read_csv")
 nc <- 200L; cs <- 100; x0 <- 550000; y0 <- 6690000
@@ -43,7 +44,7 @@ dump <- Sys.getenv("GI_DUMP", "")
 if (nzchar(dump)) {
   writeLines(sprintf("%.17g", as.numeric(g_q)), dump)
   t <- proc.time()[[3]]   # not timed
-  cpu <- sum(proc.time()[1:2])
+  cpu <- sum(proc.time()[c(1, 2, 4, 5)], na.rm = TRUE)
 }
 if (nperm == 0) {
 g_d <- localG(cnt, lw_d)
