@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "engine/cli/hotspots_command.hpp"
 #include "engine/demo_town.hpp"
 #include "engine/method.hpp"
 #include "engine/runner.hpp"
@@ -87,6 +88,8 @@ int runCli(int argc, char** argv) {
   demo->add_option("--seed", demo_opt.seed, "Random seed")->capture_default_str();
   demo->add_option("--incidents", demo_opt.incidents, "Number of incidents")->capture_default_str()->check(CLI::PositiveNumber);
 
+  HotspotsCommand hotspots(app, Registry::builtin());
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -107,6 +110,10 @@ int runCli(int argc, char** argv) {
       } else {
         for (const auto& [id, d] : reg.list()) fmt::print("{:<28} {}\n", id, d);
       }
+      return 0;
+    }
+    if (hotspots.selected()) {
+      hotspots.run(quiet, opt.progress);
       return 0;
     }
     if (*demo) {
