@@ -1,5 +1,6 @@
 // The command line as a user meets it: help, exit codes, messages that say
 // where and what to fix.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "cli_helpers.hpp"
@@ -81,4 +82,29 @@ TEST(Cli, ValidateReportsRejectedRowsWithFileAndRow) {
   EXPECT_NE(r.output.find("inc.csv row 3"), std::string::npos) << r.output;
   const auto strict = runTrygg("validate --strict " + yaml.string());
   EXPECT_EQ(strict.exit_code, 1) << strict.output;
+}
+
+TEST(Cli, HotspotsOnAPlainPointFile) {
+  trygg::testing::TempDir dir;
+  // 200 points in two clusters, SWEREF 99 TM.
+  std::string csv = "id,x,y,time,category\n";
+  for (int i = 0; i < 200; ++i) {
+    const double cx = i % 2 ? 545000 : 546000, cy = 6575000;
+    csv += fmt::format("{},{},{},2024-03-{:02d} 12:00,Klotter\n", i, cx + (i * 37 % 101) - 50, cy + (i * 53 % 97) - 48,
+                       1 + i % 28);
+  }
+  trygg::testing::writeFile(dir.path() / "pts.csv", csv);
+  const auto out = dir.path() / "out";
+  const auto r = runTrygg("hotspots kde --input " + (dir.path() / "pts.csv").string() +
+                          " --x x --y y --time time --category category --crs EPSG:3006 --bandwidth 150 --cell 10 --out " +
+                          out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(out / "pts_kde.tif"));
+  EXPECT_TRUE(std::filesystem::exists(out / "pts_kde.qml"));
+  EXPECT_TRUE(std::filesystem::exists(out / "pts_summary.json"));
+  // A bad parameter on the command line is a usage error.
+  const auto bad = runTrygg("hotspots kde --input " + (dir.path() / "pts.csv").string() +
+                            " --x x --y y --crs EPSG:3006 --kernel square --out " + out.string());
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("kernel"), std::string::npos) << bad.output;
 }
