@@ -12,7 +12,7 @@
 //  3. per point and band: its column profile dx^2 once; per point and row: dy^2 once,
 //     the exact column span {i : dx^2 + dy^2 <= R^2} (walked from the previous row's),
 //     then a branch-free loop over the span that the compiler vectorises:
-//     t = 1 - (dx^2 + dy^2)/h^2, acc += w t^2.
+//     t = (1 - dy^2/h^2) - dx^2/h^2, acc += w t^2.
 // No pixel-snapping: the kernel is evaluated at the true pixel centre, as the brute-force
 // sum would (tests/unit/geo/hotspot/kde_exact_test.cpp checks it to 1e-9).
 // This header has no include guard on purpose: one copy per instruction set.
@@ -63,26 +63,29 @@ inline SortedPoints sortByRow(std::span<const Point> pts, std::span<const double
   return s;
 }
 
-// One row span: acc[i] += wt * K for i in [lo, hi]; q[i] = dx^2 (the point's column
-// profile, computed once per point and band), dy2 = dy^2, c0 = 1/h^2 (1/(2 sigma^2) for
-// the Gaussian, whose column factor is gx[i] and row factor is folded into wt), c1 =
-// (1 - delta)/h for the triangular kernel. Two to four flops per pixel, vectorised.
+// One row span: acc[i] += wt * K for i in [lo, hi]. The point's column profile, computed
+// once per point and band: q[i] = dx^2, and gx[i] = dx^2/h^2 for the polynomial kernels
+// (then a = 1 - dy^2/h^2) or exp(-dx^2/(2 sigma^2)) for the Gaussian (whose row factor is
+// folded into wt); c1 = (1 - delta)/h for the triangular kernel. Two to four flops per
+// pixel, vectorised.
 template <Kernel K>
 inline void rowSpan(double* __restrict acc, [[maybe_unused]] const double* __restrict q,
                     [[maybe_unused]] const double* __restrict gx, int lo, int hi, [[maybe_unused]] double dy2, double wt,
-                    [[maybe_unused]] double c0, [[maybe_unused]] double c1) {
+                    [[maybe_unused]] double a, [[maybe_unused]] double c1) {
+  [[maybe_unused]] const double* __restrict qn = gx;
+  // polynomial kernels: t = 1 - (dx^2 + dy^2)/h^2 = a - qn[i], a = 1 - dy^2/h^2, qn = dx^2/h^2
   if constexpr (K == Kernel::Quartic) {
     for (int i = lo; i <= hi; ++i) {
-      const double t = 1.0 - (q[i] + dy2) * c0;
+      const double t = a - qn[i];
       acc[i] += wt * (t * t);
     }
   } else if constexpr (K == Kernel::Triweight) {
     for (int i = lo; i <= hi; ++i) {
-      const double t = 1.0 - (q[i] + dy2) * c0;
+      const double t = a - qn[i];
       acc[i] += wt * (t * t * t);
     }
   } else if constexpr (K == Kernel::Epanechnikov) {
-    for (int i = lo; i <= hi; ++i) acc[i] += wt * (1.0 - (q[i] + dy2) * c0);
+    for (int i = lo; i <= hi; ++i) acc[i] += wt * (a - qn[i]);
   } else if constexpr (K == Kernel::Uniform) {
     for (int i = lo; i <= hi; ++i) acc[i] += wt;
   } else if constexpr (K == Kernel::Triangular) {
@@ -129,7 +132,7 @@ void exactDensityImpl(std::span<const Point> pts, std::span<const double> weight
         sc.acc.resize(static_cast<std::size_t>(kBandRows) * W);
         sc.touched.resize(static_cast<std::size_t>(kBandRows) * W);
         sc.q.resize(static_cast<std::size_t>(W));
-        if (K == Kernel::Gaussian) sc.gx.resize(static_cast<std::size_t>(W));
+        sc.gx.resize(static_cast<std::size_t>(W));
         for (int band = range.begin(); band != range.end(); ++band) {
           const int j0 = band * kBandRows, j1 = std::min(H, j0 + kBandRows);
           std::fill(sc.acc.begin(), sc.acc.end(), 0.0);
@@ -156,7 +159,7 @@ void exactDensityImpl(std::span<const Point> pts, std::span<const double> weight
               while (hi >= lo && !incl(hi, dy2)) --hi;
             };
             // the column profile once per point and band, over the widest span (dy = 0):
-            // q = dx^2 (and for the Gaussian gx = exp(-dx^2 c0))
+            // q = dx^2, and gx = dx^2 c0 (polynomial kernels) or exp(-dx^2 c0) (Gaussian)
             int glo = 0, ghi = -1;
             span(0.0, glo, ghi);
             if (glo > ghi) continue;
@@ -165,7 +168,10 @@ void exactDensityImpl(std::span<const Point> pts, std::span<const double> weight
             for (int i = glo; i <= ghi; ++i) {
               const double d = xc[static_cast<std::size_t>(i)] - x;
               q[i] = d * d;
-              if constexpr (K == Kernel::Gaussian) sc.gx[static_cast<std::size_t>(i)] = std::exp(-(d * d) * c0);
+              if constexpr (K == Kernel::Gaussian)
+                sc.gx[static_cast<std::size_t>(i)] = std::exp(-(d * d) * c0);
+              else
+                sc.gx[static_cast<std::size_t>(i)] = (d * d) * c0;
             }
             while (imin < ghi && q[imin + 1] <= q[imin]) ++imin;  // q is convex: its minimum
             // each row's span {i : dx^2 + dy^2 <= R^2} is an interval around imin; walk it
@@ -185,7 +191,7 @@ void exactDensityImpl(std::span<const Point> pts, std::span<const double> weight
               const std::size_t row = static_cast<std::size_t>(j - j0) * static_cast<std::size_t>(W);
               double wt = s.w[k];
               if constexpr (K == Kernel::Gaussian) wt *= std::exp(-dy2 * c0);
-              rowSpan<K>(sc.acc.data() + row, q, sc.gx.data(), lo, hi, dy2, wt, c0, c1);
+              rowSpan<K>(sc.acc.data() + row, q, sc.gx.data(), lo, hi, dy2, wt, 1.0 - dy2 * c0, c1);
               unsigned char* tc = sc.touched.data() + row;
               for (int i = lo; i <= hi; ++i) tc[i] = 1;
             }
