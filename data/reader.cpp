@@ -1504,8 +1504,10 @@ model::LayerCounts readIncidents(const LayerConfig& cfg, const ReadOptions& opts
   });
   const int id_i = lr.column("id", {"source_id"});
   const int time_i = lr.column("time", {"datetime"});
-  const int from_i = time_i >= 0 ? -1 : lr.column("time_from");
-  const int to_i = time_i >= 0 ? -1 : lr.column("time_to");
+  // A layer may map both: the instant when it is given, else the span
+  // (police exports leave `time` empty when only from..to is known).
+  const int from_i = lr.column("time_from");
+  const int to_i = lr.column("time_to");
   const int cat_i = lr.column("category", {"kategori", "brottstyp", "type"});
   const int weight_i = lr.column("weight");
   if (time_i < 0 && from_i < 0 && to_i < 0) lr.warn("no_time_column");
@@ -1528,7 +1530,9 @@ model::LayerCounts readIncidents(const LayerConfig& cfg, const ReadOptions& opts
       if (!lr.uniqueId(inc.source_id, true)) return;
     }
     // Time: an instant, or a span from..to.
-    if (time_i >= 0) {
+    const bool has_span = (from_i >= 0 && !lr.src().field(from_i).empty()) ||
+                          (to_i >= 0 && !lr.src().field(to_i).empty());
+    if (time_i >= 0 && (!has_span || !lr.src().field(time_i).empty())) {
       const auto t = lr.time(time_i, "time");
       if (!t.ok) return;
       if (t.empty) {

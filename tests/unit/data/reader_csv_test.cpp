@@ -496,3 +496,36 @@ TEST(ReaderCsv, PlaceRadiusInWorkingCrsUnits) {
 
 }  // namespace
 }  // namespace trygg::data
+
+// A police export with both an instant column and span columns: rows whose
+// instant is empty use the span (not "no time").
+TEST(ReaderCsvSpans, InstantOrSpanInOneFile) {
+  const auto dir = std::filesystem::temp_directory_path() / "trygg-span-mixed";
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "mixed.csv";
+  {
+    std::ofstream f(path);
+    f << "id,time,time_from,time_to,category,x,y\n"
+         "1,2024-03-01 10:00,,,Klotter,545000,6575000\n"
+         "2,,2024-03-01 16:00,2024-03-04 08:00,Inbrott,545010,6575010\n"
+         "3,,,,Klotter,545020,6575020\n";
+  }
+  trygg::data::LayerConfig cfg;
+  cfg.name = "mixed";
+  cfg.source = path.string();
+  cfg.crs = "EPSG:3006";
+  cfg.columns = {{"id", "id"}, {"time", "time"}, {"time_from", "time_from"}, {"time_to", "time_to"},
+                 {"category", "category"}, {"x", "x"}, {"y", "y"}};
+  trygg::data::ReadOptions ro;
+  ro.working_crs = "EPSG:3006";
+  std::vector<trygg::model::Incident> rows;
+  const auto counts = trygg::data::readIncidents(
+      cfg, ro, [&](std::vector<trygg::model::Incident>& b) { rows.insert(rows.end(), b.begin(), b.end()); }, {});
+  ASSERT_EQ(counts.loaded, 3);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].t_from, rows[0].t_to);
+  EXPECT_TRUE(rows[1].flags & trygg::model::kFlagTimeSpan);
+  EXPECT_EQ(rows[1].t_to - rows[1].t_from, (2 * 24 + 16) * 3600);
+  EXPECT_TRUE(rows[2].flags & trygg::model::kFlagNoTime);
+  std::filesystem::remove_all(dir);
+}
