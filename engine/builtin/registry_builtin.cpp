@@ -7,6 +7,7 @@
 #include "plugins/kde/kde_method.hpp"
 #include "plugins/local_moran/local_moran_method.hpp"
 #include "plugins/near_repeat/near_repeat_method.hpp"
+#include "plugins/safety/safety_method.hpp"
 
 namespace trygg::engine {
 
@@ -16,6 +17,7 @@ void registerBuiltinMethods(Registry& r) {
   r.add<plugins::LocalMoranMethod>();
   r.add<plugins::EmergingMethod>();
   r.add<plugins::NearRepeatMethod>();
+  r.add<plugins::SafetyMethod>();
 }
 
 const Registry& Registry::builtin() {

@@ -19,3 +19,11 @@ write.csv(do.call(rbind, rows), "wilcox.csv", row.names = FALSE, quote = FALSE)
 tails <- expand.grid(x = c(0, 1, 2, 3, 5, 8, 20), mu = c(0.1, 0.5, 1.2, 3, 7.5))
 tails$p <- mapply(function(x, mu) poisson.test(x, 1, mu, alternative = "greater")$p.value, tails$x, tails$mu)
 write.csv(tails, "poisson_tail.csv", row.names = FALSE, quote = FALSE)
+# The hand-computed fixture project (tests/data/safety): its perceived-safety tests.
+fx <- data.frame(
+  id = c("area_A1_survey", "place_P1_survey", "area_A1_pins", "area_A1_incidents"),
+  p = c(wilcox.test(c(4, 5, 4, 3), c(2, 2, 3, 1, 3, 3), alternative = "greater", exact = FALSE, correct = TRUE)$p.value,
+        wilcox.test(c(4, 5, 4), c(2, 2, 3, 1), alternative = "greater", exact = FALSE, correct = TRUE)$p.value,
+        poisson.test(c(2, 6), c(1, 1), alternative = "less")$p.value,
+        poisson.test(c(8, 17), c(365, 366))$p.value))
+write.csv(fx, "fixture.csv", row.names = FALSE, quote = FALSE)
