@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "engine/bench.hpp"
 #include "engine/cli/hotspots_command.hpp"
 #include "engine/demo_town.hpp"
 #include "engine/method.hpp"
@@ -48,6 +49,7 @@ int runCli(int argc, char** argv) {
   CLI::App app{fmt::format("trygg {} — geospatial analysis for safer places (Trygga Platser)", kVersion), "trygg"};
   app.footer(kExitCodes);
   app.require_subcommand(1);
+  app.fallthrough();  // global flags (--quiet) also after the command
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "No progress and no report lines (errors still go to stderr)");
   app.set_version_flag("--version", std::string("trygg ") + kVersion);
@@ -88,6 +90,14 @@ int runCli(int argc, char** argv) {
   demo->add_option("--seed", demo_opt.seed, "Random seed")->capture_default_str();
   demo->add_option("--incidents", demo_opt.incidents, "Number of incidents")->capture_default_str()->check(CLI::PositiveNumber);
 
+  // trygg bench (engine/bench.hpp, docs/bench.md)
+  auto* bench = app.add_subcommand("bench", "Score hotspot forecasting methods by PAI, PEI*, hit rate and RRI over rolling forecast dates");
+  std::string bench_file, bench_out;
+  int bench_threads = 0;
+  bench->add_option("config", bench_file, "The bench file (YAML), see docs/bench.md")->required()->check(CLI::ExistingFile);
+  bench->add_option("--threads", bench_threads, "Worker threads (0 = all cores); results do not depend on it")->check(CLI::NonNegativeNumber);
+  bench->add_option("--out", bench_out, "Output folder (overrides `output:` in the file)");
+
   HotspotsCommand hotspots(app, Registry::builtin());
 
   try {
@@ -110,6 +120,14 @@ int runCli(int argc, char** argv) {
       } else {
         for (const auto& [id, d] : reg.list()) fmt::print("{:<28} {}\n", id, d);
       }
+      return 0;
+    }
+    if (*bench) {
+      auto bcfg = bench::loadBenchConfig(bench_file);
+      if (!bench_out.empty()) bcfg.outDir = bench_out;
+      bcfg.threads = bench_threads;
+      bcfg.quiet = quiet;
+      bench::runBench(std::move(bcfg));
       return 0;
     }
     if (hotspots.selected()) {
