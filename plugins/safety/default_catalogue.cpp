@@ -34,7 +34,7 @@ factors:
     metric: incidents_per_year
     categories: [violence, robbery]
     direction: higher_is_worse
-    table: [[0, 20], [1, 14], [4, 7], [10, 0]]
+    table: [[0, 20], [2, 14], [10, 7], [30, 0]]
     guard: { min_count: 3, alpha: 0.05 }
   - id: vandalism_graffiti
     label_sv: Skadegörelse, klotter och olaga affischering
@@ -44,7 +44,7 @@ factors:
     metric: incidents_per_year
     categories: [vandalism, graffiti, illegal_posters]
     direction: higher_is_worse
-    table: [[0, 20], [3, 14], [10, 7], [25, 0]]
+    table: [[0, 20], [5, 14], [20, 7], [50, 0]]
     guard: { min_count: 3, alpha: 0.05 }
   - id: littering
     label_sv: Nedskräpning
@@ -54,7 +54,7 @@ factors:
     metric: incidents_per_year
     categories: [littering]
     direction: higher_is_worse
-    table: [[0, 20], [2, 14], [6, 7], [15, 0]]
+    table: [[0, 20], [3, 14], [12, 7], [30, 0]]
     guard: { min_count: 3, alpha: 0.05 }
   - id: drugs
     label_sv: Narkotika
@@ -64,7 +64,7 @@ factors:
     metric: incidents_per_year
     categories: [drugs]
     direction: higher_is_worse
-    table: [[0, 20], [1, 14], [4, 7], [10, 0]]
+    table: [[0, 20], [2, 14], [8, 7], [20, 0]]
     guard: { min_count: 3, alpha: 0.05 }
   - id: disorder
     label_sv: Ordningsstörning
@@ -74,7 +74,7 @@ factors:
     metric: incidents_per_year
     categories: [disorder]
     direction: higher_is_worse
-    table: [[0, 20], [2, 14], [6, 7], [15, 0]]
+    table: [[0, 20], [3, 14], [12, 7], [30, 0]]
     guard: { min_count: 3, alpha: 0.05 }
 
   # ---- physical environment: walk-inspection ratings (already on 0..20; the
@@ -128,7 +128,7 @@ factors:
     measure_kind: vegetation
     effect: removes
     direction: higher_is_worse
-    table: [[0, 20], [0.1, 14], [0.3, 7], [0.5, 0]]
+    table: [[0, 20], [0.05, 14], [0.15, 7], [0.3, 0]]
 
   # ---- perceived safety (trygghet): survey answers and unsafe pins.
   - id: survey_unsafe
@@ -147,7 +147,7 @@ factors:
     source: perception
     metric: pins_relative        # pins / (the area's pins × the place's share of the area)
     direction: higher_is_worse
-    table: [[0, 20], [1, 14], [2.5, 7], [5, 0]]
+    table: [[0, 20], [2, 14], [5, 7], [10, 0]]
     guard: { min_count: 3, alpha: 0.05 }
 
   # ---- life and functions.
