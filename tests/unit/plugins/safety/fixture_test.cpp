@@ -361,3 +361,39 @@ TEST_F(Fixture, StylesAndMetadata) {
   EXPECT_EQ(m["rounds"][1]["incident_period"], "12 months ending 2025-06-30");
   EXPECT_FALSE(m.contains("missing_rounds"));
 }
+
+// The publish profile: counts 1..4 and survey groups under 5 are NULL, and the
+// metadata says what was suppressed.
+TEST(FixturePublish, SuppressesSmallCounts) {
+  const fs::path src = fs::path(TRYGG_TEST_DATA_DIR) / "safety";
+  const fs::path dir = fs::temp_directory_path() / "trygg_safety_fixture_publish";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto& e : fs::directory_iterator(src))
+    if (e.is_regular_file()) fs::copy_file(e.path(), dir / e.path().filename());
+  auto project = trygg::engine::loadProject(dir / "project.yaml");
+  trygg::engine::RunOptions o;
+  o.quiet = true;
+  o.publish = true;
+  trygg::engine::Runner(project, o, trygg::engine::Registry::builtin()).run();
+  Db db(dir / "output" / "safety_fixture.gpkg");
+  auto r = db.one("SELECT * FROM safety_place_factors WHERE round='baseline' AND place_id='P1' AND factor='violence'");
+  EXPECT_EQ(r.at("evidence"), "5");  // 5 is not below 5
+  r = db.one("SELECT * FROM safety_place_factors WHERE round='baseline' AND place_id='P2' AND factor='violence'");
+  EXPECT_EQ(r.at("evidence"), "NULL");
+  EXPECT_EQ(r.at("value"), "NULL");
+  EXPECT_EQ(r.at("colour"), "yellow");  // the colour is the analysis' result and stays
+  r = db.one("SELECT * FROM safety_place_factors WHERE round='baseline' AND place_id='P1' AND factor='lighting'");
+  EXPECT_EQ(r.at("evidence"), "2");  // inspection ratings are not sensitive counts
+  r = db.one("SELECT * FROM safety_area_change WHERE area_id='A1'");
+  EXPECT_EQ(r.at("survey_n_before"), "NULL");
+  EXPECT_EQ(r.at("survey_p"), "NULL");
+  std::ifstream js(dir / "output" / "safety_fixture_summary.json");
+  const auto summary = nlohmann::json::parse(js);
+  for (const auto& a : summary["analyses"])
+    if (a["name"] == "safety") {
+      ASSERT_TRUE(a.contains("suppressed"));
+      EXPECT_EQ(a["suppressed"]["threshold"], 5);
+      EXPECT_GT(a["suppressed"]["cells"]["safety_place_factors.evidence"].get<int>(), 0);
+    }
+}
