@@ -39,6 +39,22 @@ for n in $NS; do
   out="$DATA/work/trygg_store_$n.sqlite"
   timed import trygg_store "$n" "CSV->SpatiaLite store + index + area ids" -- "$DRIVER" "$DATA/incidents_$n.csv" "$DATA/areas.csv" "$out"
   rm -f "$out"
+  # The real CLI: `trygg import` of a project whose areas are the workload's 300
+  # polygons and whose incidents are the workload CSV (full reader: times in
+  # Europe/Stockholm, categories, duplicate ids; store; memberships; stacks).
+  proj="$DATA/work/trygg_project_$n"
+  mkdir -p "$proj"
+  cat > "$proj/project.yaml" <<YAML
+project: {crs: EPSG:3006, output: $proj/out, extent_margin: 1000}
+layers:
+  areas: {source: $DATA/areas.csv, crs: EPSG:3006, columns: {id: area_id, name: name, geometry: wkt}}
+  incidents: {source: $DATA/incidents_$n.csv, crs: EPSG:3006,
+              columns: {id: id, x: x, y: y, time: datetime, category: category}}
+YAML
+  if [ -x "$TRYGG_BUILD/bin/trygg" ]; then
+    timed import trygg_cli "$n" "trygg import: reader + store + index + area and place ids" -- "$TRYGG_BUILD/bin/trygg" --quiet import "$proj/project.yaml"
+  fi
+  rm -rf "$proj/out"
   if [ "${WITH_POSTGIS:-0}" = 1 ]; then
     timed pip postgis "$n" "COPY + GiST + ST_Contains join" -- "$PEERS/run_pip_postgis.sh" "$n"
   fi
