@@ -53,6 +53,7 @@ struct RunContext {
   bool publish = false;                   // the publish profile is on
 
   data::GpkgWriter* gpkg = nullptr;   // the run's output GeoPackage
+  std::filesystem::path base_dir;     // the project file's folder: relative paths resolve here
   std::filesystem::path output_dir;
   std::string output_name;            // file stem of the outputs
   std::string analysis_name;          // this analysis' unique name (layer/file prefix)

@@ -387,6 +387,7 @@ void Runner::run() {
   ctx.incidents = &lp.incidents;
   ctx.loaded = &lp;
   ctx.gpkg = &w;
+  ctx.base_dir = m_project.base_dir;
   ctx.output_dir = m_project.output_dir;
   ctx.output_name = m_project.output_name;
   ctx.publish = m_opt.publish;

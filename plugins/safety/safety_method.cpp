@@ -101,12 +101,11 @@ bool isCountSource(const safety::Factor& f) {
 }
 
 std::string resolveCatalogue(const std::string& path, const engine::RunContext& ctx) {
+  // Relative paths are relative to the project file's folder, as every path
+  // in the project file is.
   fs::path p(path);
-  if (p.is_absolute() || fs::exists(p)) return p.string();
-  // Relative to the project folder: the output folder usually lives in it.
-  for (fs::path base = ctx.output_dir; !base.empty() && base != base.parent_path(); base = base.parent_path())
-    if (fs::exists(base / p)) return (base / p).string();
-  return p.string();
+  if (p.is_absolute() || ctx.base_dir.empty()) return p.string();
+  return (ctx.base_dir / p).lexically_normal().string();
 }
 
 geo::Wkb coverage(const model::Measure& m, double line_radius_crs) {

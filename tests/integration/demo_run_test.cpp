@@ -121,3 +121,23 @@ TEST_F(DemoRun, FindsThePlantedEmergingHotspots) {
   EXPECT_EQ(patternAt(ds, 544450, 6576050), "diminishing_hot");
   GDALClose(ds);
 }
+
+TEST_F(DemoRun, SafetyAnalysisMeetsAndMissesTheGoalAndWhatIfFlipsLighting) {
+  ASSERT_EQ(s_run->exit_code, 0) << s_run->output;
+  auto* ds = static_cast<GDALDataset*>(GDALOpenEx(out("angsby.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  ASSERT_NE(ds, nullptr);
+  auto* change = ds->GetLayerByName("safety_area_change");
+  ASSERT_NE(change, nullptr);
+  int met = 0, missed = 0;
+  for (auto& f : *change) (f->GetFieldAsInteger("goal_met") ? met : missed)++;
+  EXPECT_GE(met, 1);     // docs/demo.md: Centrum meets the 25 % goal
+  EXPECT_GE(missed, 1);  // Norra Backa misses it
+  auto* what_if = ds->GetLayerByName("safety_what_if");
+  ASSERT_NE(what_if, nullptr);
+  what_if->SetAttributeFilter("place_id = 'P15' AND factor = 'lit_share'");
+  auto f = std::unique_ptr<OGRFeature>(what_if->GetNextFeature());
+  ASSERT_TRUE(f);
+  EXPECT_STREQ(f->GetFieldAsString("colour_now"), "red");
+  EXPECT_STREQ(f->GetFieldAsString("colour_what_if"), "green");
+  GDALClose(ds);
+}
