@@ -55,14 +55,21 @@ def main():
     def label(m, p):
         return f"{m}:{p}" if p else m
 
-    fig, axes = plt.subplots(1, len(cats), figsize=(5.2 * len(cats), 4.2), squeeze=False)
-    for ax, cat in zip(axes[0], cats):
+    ncol = min(2, len(cats))
+    nrow = (len(cats) + ncol - 1) // ncol
+    fig, axes = plt.subplots(nrow, ncol, figsize=(5.6 * ncol, 4.2 * nrow), squeeze=False)
+    for ax in axes.flat[len(cats):]:
+        ax.set_visible(False)
+    for ax, cat in zip(axes.flat, cats):
         for m, p in best[cat]:
             pts = sorted((float(r["coverage"]), num(r["pai_mean"])) for r in summary
                          if r["category"] == cat and r["horizon"] == horizon and r["method"] == m
                          and r["params"] == p)
             ax.plot([100 * x for x, _ in pts], [y for _, y in pts], marker="o", label=label(m, p))
         ax.set_xscale("log")
+        ax.set_xticks([100 * c for c in coverages])
+        ax.set_xticklabels([f"{100 * c:g}" for c in coverages])
+        ax.minorticks_off()
         ax.set_xlabel("coverage (% of study area)")
         ax.set_ylabel("mean PAI over forecast dates")
         ax.set_title(f"{cat}, horizon {horizon}")
