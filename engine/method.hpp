@@ -91,6 +91,12 @@ class Method {
   ArgDecl& declareArg(std::string name, std::string help, T* target) {
     return addArg(std::move(name), std::move(help), target);
   }
+  ArgDecl& declareLengthArg(std::string name, std::string help, double* target) {
+    return addLengthArg(std::move(name), std::move(help), target);
+  }
+  ArgDecl& declareChoiceArg(std::string name, std::string help, std::string* target, std::vector<std::string> choices) {
+    return addChoiceArg(std::move(name), std::move(help), target, std::move(choices));
+  }
 
  protected:
   ArgDecl& addArg(std::string name, std::string help, double* t) { return add(std::move(name), std::move(help), ArgType::Double, t); }

@@ -18,13 +18,13 @@ namespace trygg::engine {
 namespace hs = geo::hotspot;
 
 void UnitOptions::declare(Method& m) {
-  m.declareArg("units", "grid = cells over the study areas; areas = the project's delimited areas", &units)
-      .choices({"grid", "areas"});
-  m.declareArg("shape", "Grid cell shape", &shape).choices({"square", "hexagon"});
-  m.declareArg("cell", "Grid cell size (m); 0 = ArcGIS Optimized Hot Spot rule from the incidents", &cell).min(0).unit("m");
-  m.declareArg("weights", "Spatial weights: distance_band (binary, d <= band), knn, queen or rook contiguity", &weights)
-      .choices({"distance_band", "knn", "queen", "rook"});
-  m.declareArg("band", "Distance band (m); 0 = chosen by incremental spatial autocorrelation (ArcGIS)", &band).min(0).unit("m");
+  m.declareChoiceArg("units", "grid = cells over the study areas; areas = the project's delimited areas", &units,
+                     {"grid", "areas"});
+  m.declareChoiceArg("shape", "Grid cell shape", &shape, {"square", "hexagon"});
+  m.declareLengthArg("cell", "Grid cell size; 0 = ArcGIS Optimized Hot Spot rule from the incidents", &cell).min(0);
+  m.declareChoiceArg("weights", "Spatial weights: distance_band (binary, d <= band), knn, queen or rook contiguity",
+                     &weights, {"distance_band", "knn", "queen", "rook"});
+  m.declareLengthArg("band", "Distance band; 0 = chosen by incremental spatial autocorrelation (ArcGIS)", &band).min(0);
   m.declareArg("k", "Neighbours for knn weights", &k).min(1);
 }
 
