@@ -1,6 +1,8 @@
 #include "data/csv_reader.hpp"
 
 #include <gmock/gmock.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -14,7 +16,7 @@ namespace {
 std::string fixture(const std::string& name) { return std::string(TRYGG_TEST_DATA_DIR) + "/ingest/" + name; }
 
 std::string writeTemp(const std::string& name, const std::string& bytes) {
-  const auto dir = std::filesystem::temp_directory_path() / "trygg_csv_test";
+  const auto dir = std::filesystem::temp_directory_path() / ("trygg_csv_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = (dir / name).string();
   std::ofstream(path, std::ios::binary) << bytes;

@@ -2,6 +2,8 @@
 // Every test checks the bookkeeping: read == loaded + rejected, the count per
 // reason and the exact rejected row numbers.
 #include <gmock/gmock.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -441,7 +443,7 @@ namespace {
 // Increasing integer ids take a fast path; ids that break the run (smaller,
 // non-canonical like "007", or text) must still be checked against all earlier ids.
 TEST(ReaderCsv, IncidentIdDuplicatesAcrossIdKinds) {
-  const auto dir = std::filesystem::temp_directory_path() / "trygg_reader_csv_ids";
+  const auto dir = std::filesystem::temp_directory_path() / ("trygg_reader_csv_ids_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = (dir / "ids.csv").string();
   {
@@ -472,7 +474,7 @@ namespace trygg::data {
 namespace {
 
 TEST(ReaderCsv, PlaceRadiusInWorkingCrsUnits) {
-  const auto dir = std::filesystem::temp_directory_path() / "trygg_reader_csv_radius";
+  const auto dir = std::filesystem::temp_directory_path() / ("trygg_reader_csv_radius_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = (dir / "places_nyc.csv").string();
   std::ofstream(path) << "id,lon,lat,radius\nTimes Square,-73.9855,40.7580,\nBryant Park,-73.9832,40.7536,30\n";
@@ -500,7 +502,7 @@ TEST(ReaderCsv, PlaceRadiusInWorkingCrsUnits) {
 // A police export with both an instant column and span columns: rows whose
 // instant is empty use the span (not "no time").
 TEST(ReaderCsvSpans, InstantOrSpanInOneFile) {
-  const auto dir = std::filesystem::temp_directory_path() / "trygg-span-mixed";
+  const auto dir = std::filesystem::temp_directory_path() / ("trygg-span-mixed_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / "mixed.csv";
   {

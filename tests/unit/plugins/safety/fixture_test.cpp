@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -59,7 +61,8 @@ class Fixture : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     const fs::path src = fs::path(TRYGG_TEST_DATA_DIR) / "safety";
-    dir = fs::temp_directory_path() / "trygg_safety_fixture";
+    // One folder per process: ctest runs the tests of this suite in parallel processes.
+    dir = fs::temp_directory_path() / ("trygg_safety_fixture_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     for (const auto& e : fs::directory_iterator(src))
@@ -71,6 +74,10 @@ class Fixture : public ::testing::Test {
     gpkg = dir / "output" / "safety_fixture.gpkg";
     std::ifstream js(dir / "output" / "safety_fixture_summary.json");
     summary = nlohmann::json::parse(js);
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
   }
   static inline fs::path dir, gpkg;
   static inline nlohmann::json summary;
@@ -366,7 +373,7 @@ TEST_F(Fixture, StylesAndMetadata) {
 // metadata says what was suppressed.
 TEST(FixturePublish, SuppressesSmallCounts) {
   const fs::path src = fs::path(TRYGG_TEST_DATA_DIR) / "safety";
-  const fs::path dir = fs::temp_directory_path() / "trygg_safety_fixture_publish";
+  const fs::path dir = fs::temp_directory_path() / ("trygg_safety_fixture_publish_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   for (const auto& e : fs::directory_iterator(src))
