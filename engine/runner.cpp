@@ -1,6 +1,11 @@
 #include "engine/runner.hpp"
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 
@@ -102,6 +107,83 @@ void markStacked(data::Store& store, const std::vector<std::int64_t>& fids) {
   sqlite3_finalize(st);
 }
 
+// Writes incident batches into the store on a thread of its own, so that the
+// reader parses the next batch while SQLite inserts this one. At most kDepth
+// batches wait; a store error is rethrown by push() or finish().
+class StoreWriter {
+ public:
+  explicit StoreWriter(data::Store* store) : m_store(store) {
+    if (m_store) m_thread = std::thread([this] { loop(); });
+  }
+  ~StoreWriter() {
+    if (m_thread.joinable()) {
+      {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+      }
+      m_cv.notify_all();
+      m_thread.join();
+    }
+  }
+  void push(std::vector<model::Incident>&& batch, const std::vector<std::uint32_t>& off,
+            const std::vector<std::uint32_t>& ids, const std::vector<std::uint32_t>& poff,
+            const std::vector<std::uint32_t>& pids) {
+    if (!m_store) return;
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return m_jobs.size() < kDepth || m_error; });
+    if (m_error) std::rethrow_exception(m_error);
+    m_jobs.push_back({std::move(batch), off, ids, poff, pids});
+    lock.unlock();
+    m_cv.notify_all();
+  }
+  void finish() {
+    if (!m_thread.joinable()) return;
+    {
+      std::lock_guard lock(m_mutex);
+      m_closed = true;
+    }
+    m_cv.notify_all();
+    m_thread.join();
+    if (m_error) std::rethrow_exception(m_error);
+  }
+
+ private:
+  struct Job {
+    std::vector<model::Incident> batch;
+    std::vector<std::uint32_t> off, ids, poff, pids;
+  };
+  static constexpr std::size_t kDepth = 4;
+  void loop() {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait(lock, [&] { return !m_jobs.empty() || m_closed; });
+        if (m_jobs.empty()) return;
+        job = std::move(m_jobs.front());
+        m_jobs.pop_front();
+      }
+      m_cv.notify_all();
+      try {
+        m_store->appendIncidents(job.batch, {job.off, job.ids}, {job.poff, job.pids});
+      } catch (...) {
+        std::lock_guard lock(m_mutex);
+        m_error = std::current_exception();
+        m_jobs.clear();
+        m_cv.notify_all();
+        return;
+      }
+    }
+  }
+  data::Store* m_store;
+  std::thread m_thread;
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::deque<Job> m_jobs;
+  bool m_closed = false;
+  std::exception_ptr m_error;
+};
+
 }  // namespace
 
 Runner::Runner(Project project, RunOptions options, const Registry& registry)
@@ -192,8 +274,11 @@ LoadedProject Runner::load(bool write_store) {
     store.emplace(data::Store::create(m_project.store_path, crs.epsg(), lp.crs_wkt));
   }
 
-  // Incidents stream: read a batch, assign areas, keep the columns, write the batch.
+  // Incidents stream: read a batch, assign areas and places, keep the columns,
+  // and hand the batch to the store writer, which runs on its own thread so that
+  // parsing the next batch overlaps the SQLite inserts of this one.
   auto& inc = lp.incidents;
+  StoreWriter writer(store ? &*store : nullptr);
   std::vector<std::uint32_t> off, ids, poff, pids;
   std::vector<Point> batch_pts;
   for (const auto* cfg : m_project.layersOf(LayerKind::Incidents)) {
@@ -206,7 +291,6 @@ LoadedProject Runner::load(bool write_store) {
           for (const auto& b : batch) batch_pts.push_back(b.pt);
           area_index.assign(batch_pts, off, ids);
           place_index.assign(batch_pts, poff, pids);
-          if (store) store->appendIncidents(batch, {off, ids}, {poff, pids});
           for (const auto& b : batch) {
             inc.pts.push_back(b.pt);
             inc.t_from.push_back(b.t_from);
@@ -218,6 +302,8 @@ LoadedProject Runner::load(bool write_store) {
           }
           appendCsr(inc.area_offsets, inc.area_ids, off, ids);
           appendCsr(lp.incident_place_offsets, lp.incident_place_ids, poff, pids);
+          writer.push(std::move(batch), off, ids, poff, pids);
+          batch.clear();
         },
         [&](model::Rejected&& r) { rejected.push_back(std::move(r)); });
     lp.rejected.insert(lp.rejected.end(), std::make_move_iterator(rejected.begin()),
@@ -225,6 +311,7 @@ LoadedProject Runner::load(bool write_store) {
     lp.counts.push_back(std::move(counts));
     progress.done();
   }
+  writer.finish();  // rethrows a store error
 
   // Stacks of many incidents on one coordinate (geocoding fallbacks): flagged,
   // counted, kept out of hotspot maps.
