@@ -191,7 +191,7 @@ Runner::Runner(Project project, RunOptions options, const Registry& registry)
   if (m_opt.quiet) m_opt.progress = false;
 }
 
-LoadedProject Runner::load(bool write_store) {
+LoadedProject Runner::load(bool write_store, bool keep_incidents) {
   LoadedProject lp;
   Progress progress(m_opt.progress);
   const auto crs = resolveWorkingCrs(m_project);
@@ -291,6 +291,12 @@ LoadedProject Runner::load(bool write_store) {
           for (const auto& b : batch) batch_pts.push_back(b.pt);
           area_index.assign(batch_pts, off, ids);
           place_index.assign(batch_pts, poff, pids);
+          if (!keep_incidents) {  // only the points, for the stack check
+            inc.pts.insert(inc.pts.end(), batch_pts.begin(), batch_pts.end());
+            writer.push(std::move(batch), off, ids, poff, pids);
+            batch.clear();
+            return;
+          }
           for (const auto& b : batch) {
             inc.pts.push_back(b.pt);
             inc.t_from.push_back(b.t_from);
@@ -320,9 +326,10 @@ LoadedProject Runner::load(bool write_store) {
     std::vector<std::int64_t> stacked;
     for (std::size_t i = 0; i < mask.size(); ++i)
       if (mask[i]) {
-        inc.flags[i] |= model::kFlagStacked;
-        stacked.push_back(inc.fid[i]);
+        if (keep_incidents) inc.flags[i] |= model::kFlagStacked;
+        stacked.push_back(static_cast<std::int64_t>(i + 1));  // the store's fid
       }
+    if (!keep_incidents) inc.clear();
     lp.stacked_incidents = static_cast<std::int64_t>(stacked.size());
     if (store && !stacked.empty()) markStacked(*store, stacked);
   }
@@ -413,7 +420,7 @@ void Runner::printCounts(const LoadedProject& lp) const {
 }
 
 std::int64_t Runner::validate() {
-  const auto lp = load(false);
+  const auto lp = load(false, false);
   printCounts(lp);
   std::int64_t n = 0;
   for (const auto& c : lp.counts) n += c.rejected;
@@ -421,7 +428,7 @@ std::int64_t Runner::validate() {
 }
 
 void Runner::import() {
-  const auto lp = load(true);
+  const auto lp = load(true, false);
   printCounts(lp);
   if (!m_opt.quiet) fmt::print(m_opt.report, "Store written: {}\n", m_project.store_path.string());
 }

@@ -52,8 +52,10 @@ class Runner {
   // engine library does not depend on the plugins.
   Runner(Project project, RunOptions options, const Registry& registry);
   // Reads every layer. With write_store, the import is one transaction into the
-  // project's SpatiaLite store (the previous store survives a failure).
-  LoadedProject load(bool write_store);
+  // project's SpatiaLite store (the previous store survives a failure). Without
+  // keep_incidents only the counts are kept of the incidents (validate and
+  // import stream them: 10M rows stay well under 1 GB).
+  LoadedProject load(bool write_store, bool keep_incidents = true);
   // `trygg validate`: prints per layer read / loaded / repaired / rejected by reason.
   // Returns the number of rejected rows.
   std::int64_t validate();
