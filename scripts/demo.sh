@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh
+TARGET=trygg scripts/build.sh
 build/bin/trygg demo demo/data
 build/bin/trygg run demo/project.yaml
