@@ -10,6 +10,7 @@
 #include "data/qml.hpp"
 #include "engine/run_context.hpp"
 #include "geo/hotspot/kde.hpp"
+#include "trygg/version.hpp"
 
 namespace trygg::plugins {
 
@@ -84,7 +85,11 @@ void KdeMethod::run(engine::RunContext& ctx) {
       {"TRYGG_BANDWIDTH", fmt::format("{}", o.bandwidth)},
       {"TRYGG_OUTPUT", m_output == "density" ? "events per km2" : "raw kernel sum"},
       {"TRYGG_SELECTION", sel.description},
-      {"TRYGG_INCIDENTS", fmt::format("{}", sel.pts.size())}};
+      {"TRYGG_INCIDENTS", fmt::format("{}", sel.pts.size())},
+      {"TRYGG_EXCLUDED_STACKED", fmt::format("{}", sel.excluded_stacked)},
+      {"TRYGG_MODE", m_mode},
+      {"TRYGG_CELL", fmt::format("{}", o.cell)},
+      {"TRYGG_VERSION", kVersion}};
   data::writeGeoTiffFloat32(path, grid.width, grid.height, grid.origin_x, grid.origin_y, grid.cell, grid.values,
                             grid.nodata, ctx.crs_wkt, data::qmlKdeHeat(vmax > 0 ? vmax : 1, grid.nodata), md);
   ctx.files_written.push_back(path);
