@@ -35,6 +35,14 @@ struct IncidentColumns {
   void clear();
 };
 
+// Hot and cold cells an earlier analysis of the same run found (Gi*), so later
+// analyses (the measures overlay) can use them.
+struct HotspotCells {
+  std::string analysis;                          // the analysis' name
+  std::vector<std::vector<std::uint8_t>> cells;  // unit polygons (WKB, working CRS)
+  std::vector<int> bin;                          // Gi_Bin -3..3
+};
+
 struct RunContext {
   // The working CRS.
   std::string crs_wkt;
@@ -60,6 +68,7 @@ struct RunContext {
   Progress* progress = nullptr;
   nlohmann::json* metadata = nullptr; // this analysis' entry in the run summary
   std::vector<std::filesystem::path> files_written;
+  std::vector<HotspotCells> hotspot_cells;  // filled by hotspot.getis_ord, in run order
 
   double toCrsUnits(double metres) const { return metres / unit_metres; }
 };

@@ -71,6 +71,7 @@ void GetisOrdMethod::run(engine::RunContext& ctx) {
     hot += r.bin[i] > 0;
     cold += r.bin[i] < 0;
   }
+  ctx.hotspot_cells.push_back({ctx.analysis_name, units.wkb, r.bin});
   auto& m = *ctx.metadata;
   m["units"] = units.is_grid ? fmt::format("{} grid, cell {} ({})", m_units.shape, units.cell * ctx.unit_metres,
                                            units.cell_note.empty() ? "given" : units.cell_note)

@@ -851,6 +851,19 @@ void SafetyMethod::run(engine::RunContext& ctx) {
                                            {{"planned", "planned", "#2c7bb6"}, {"started", "started", "#fdae61"},
                                             {"done", "done", "#1a9641"}, {"", "other", "#bababa"}},
                                            nullptr, 2.0, true)});
+    // Hot spot cells (Gi_Bin > 0) of the latest Gi* analysis that ran before this one.
+    const engine::HotspotCells* hot = ctx.hotspot_cells.empty() ? nullptr : &ctx.hotspot_cells.back();
+    std::vector<BBox> hot_box;
+    if (hot)
+      for (const auto& c : hot->cells) hot_box.push_back(geo::bbox(c));
+    auto hotCells = [&](std::size_t i) -> Value {
+      if (!hot) return Value{};
+      const BBox b = geo::bbox(cover[i]);
+      std::int64_t n = 0;
+      for (std::size_t k = 0; k < hot->cells.size(); ++k)
+        if (hot->bin[k] > 0 && b.intersects(hot_box[k]) && geo::intersects(cover[i], hot->cells[k])) ++n;
+      return Value{n};
+    };
     std::int64_t covering = 0;
     for (std::size_t i = 0; i < measures.size(); ++i) {
       if (cover[i].empty()) continue;
@@ -868,12 +881,14 @@ void SafetyMethod::run(engine::RunContext& ctx) {
       const Value v[] = {str(measures[i].id), str(measures[i].kind), str(measures[i].status),
                          measures[i].date == kNoTime ? Value{} : Value{static_cast<std::int64_t>(measures[i].date)},
                          str(pl), i64(static_cast<std::int64_t>(covered_places[i].size())),
-                         sup.count(pins[i], pre + "_measure_cover.unsafe_pins"), str(red), i64(nred), Value{}};
+                         sup.count(pins[i], pre + "_measure_cover.unsafe_pins"), str(red), i64(nred), hotCells(i)};
       L.add(cover[i], v);
     }
     meta["overlay"] = {{"measures", measures.size()}, {"measures_covering_places", covering},
-                       {"hotspot_cells", "not computed: an analysis cannot read another analysis' output in this "
-                                         "version; overlay the hotspot layer in QGIS"}};
+                       {"hotspot_cells", hot ? "hot cells (Gi_Bin > 0) of analysis '" + hot->analysis + "' intersecting "
+                                               "the measure's coverage"
+                                             : std::string("not computed: no hotspot.getis_ord analysis ran before "
+                                                           "this one; list one earlier in the project file")}};
   }
 
   // ================================================================ what-if

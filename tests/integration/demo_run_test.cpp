@@ -141,3 +141,18 @@ TEST_F(DemoRun, SafetyAnalysisMeetsAndMissesTheGoalAndWhatIfFlipsLighting) {
   EXPECT_STREQ(f->GetFieldAsString("colour_what_if"), "green");
   GDALClose(ds);
 }
+
+TEST_F(DemoRun, MeasuresOverlayCountsHotspotCells) {
+  ASSERT_EQ(s_run->exit_code, 0) << s_run->output;
+  auto* ds = static_cast<GDALDataset*>(GDALOpenEx(out("angsby.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  ASSERT_NE(ds, nullptr);
+  auto* cover = ds->GetLayerByName("safety_measure_cover");
+  ASSERT_NE(cover, nullptr);
+  int with_hot = 0;
+  for (auto& f : *cover) {
+    ASSERT_FALSE(f->IsFieldNull(f->GetFieldIndex("hotspot_cells")));  // gistar_grid runs before safety
+    with_hot += f->GetFieldAsInteger("hotspot_cells") > 0;
+  }
+  EXPECT_GT(with_hot, 0);
+  GDALClose(ds);
+}
