@@ -346,4 +346,45 @@ double distance(WkbView a, WkbView b) {
   return d;
 }
 
+struct PreparedArea::Impl {
+  GeomPtr geom;
+  const GEOSPreparedGeometry* prepared = nullptr;
+  ~Impl() {
+    if (prepared) GEOSPreparedGeom_destroy_r(H(), prepared);
+  }
+};
+
+PreparedArea::PreparedArea(WkbView area) : m_impl(std::make_unique<Impl>()) {
+  m_impl->geom = read(area, "prepare");
+  m_impl->prepared = GEOSPrepare_r(H(), m_impl->geom.get());
+  if (m_impl->prepared == nullptr) fail("prepare");
+}
+
+PreparedArea::~PreparedArea() = default;
+
+bool PreparedArea::covers(WkbView g) const {
+  GeomPtr gb = read(g, "prepared covers");
+  const char r = GEOSPreparedCovers_r(H(), m_impl->prepared, gb.get());
+  if (r == 2) fail("prepared covers");
+  return r == 1;
+}
+
+bool PreparedArea::intersects(WkbView g) const {
+  GeomPtr gb = read(g, "prepared intersects");
+  const char r = GEOSPreparedIntersects_r(H(), m_impl->prepared, gb.get());
+  if (r == 2) fail("prepared intersects");
+  return r == 1;
+}
+
+double PreparedArea::intersectionArea(WkbView g) const {
+  GeomPtr gb = read(g, "intersection area");
+  const char hit = GEOSPreparedIntersects_r(H(), m_impl->prepared, gb.get());
+  if (hit == 2) fail("intersection area");
+  if (hit == 0) return 0;
+  GeomPtr x = check(GEOSIntersection_r(H(), m_impl->geom.get(), gb.get()), "intersection area");
+  double a = 0;
+  if (!GEOSArea_r(H(), x.get(), &a)) fail("intersection area");
+  return a;
+}
+
 }  // namespace trygg::geo

@@ -7,6 +7,7 @@
 // notices (e.g. the reason a geometry is invalid) are kept for the message.
 // Every result is 2D WKB, little endian, ISO flavour.
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -63,5 +64,25 @@ bool intersects(WkbView a, WkbView b);
 bool contains(WkbView a, WkbView b);
 bool covers(WkbView a, WkbView b);
 double distance(WkbView a, WkbView b);
+
+// A polygonal area parsed and prepared once (a GEOS prepared geometry) for many
+// tests against small geometries such as grid cells: the area's WKB is not
+// re-read per call, and the prepared index makes covers/intersects fast.
+// Use it from the thread that created it (GEOS contexts are per thread).
+class PreparedArea {
+ public:
+  explicit PreparedArea(WkbView area);
+  ~PreparedArea();
+  PreparedArea(const PreparedArea&) = delete;
+  PreparedArea& operator=(const PreparedArea&) = delete;
+  bool covers(WkbView g) const;
+  bool intersects(WkbView g) const;
+  // Area of the intersection with g (0 when disjoint).
+  double intersectionArea(WkbView g) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 
 }  // namespace trygg::geo

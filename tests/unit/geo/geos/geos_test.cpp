@@ -122,3 +122,23 @@ TEST(Geos, WorksFromManyThreads) {
   for (auto& t : threads) t.join();
   for (int i = 1; i < 4; ++i) EXPECT_GT(areas[i], areas[i - 1]);
 }
+
+TEST(PreparedArea, AgreesWithTheUnpreparedPredicates) {
+  using namespace trygg::geo;
+  const auto region = fromWkt("POLYGON((0 0,10 0,10 10,0 10,0 0),(4 4,6 4,6 6,4 6,4 4))");
+  const PreparedArea p(region);
+  const auto inside = fromWkt("POLYGON((1 1,2 1,2 2,1 2,1 1))");
+  const auto edge = fromWkt("POLYGON((9 9,11 9,11 11,9 11,9 9))");
+  const auto hole = fromWkt("POLYGON((4.5 4.5,5.5 4.5,5.5 5.5,4.5 5.5,4.5 4.5))");
+  const auto outside = fromWkt("POLYGON((20 20,21 20,21 21,20 21,20 20))");
+  EXPECT_TRUE(p.covers(inside));
+  EXPECT_FALSE(p.covers(edge));
+  EXPECT_TRUE(p.intersects(edge));
+  EXPECT_FALSE(p.intersects(hole));
+  EXPECT_FALSE(p.intersects(outside));
+  EXPECT_DOUBLE_EQ(p.intersectionArea(inside), 1.0);
+  EXPECT_DOUBLE_EQ(p.intersectionArea(edge), 1.0);
+  EXPECT_DOUBLE_EQ(p.intersectionArea(hole), 0.0);
+  EXPECT_DOUBLE_EQ(p.intersectionArea(outside), 0.0);
+  EXPECT_DOUBLE_EQ(p.intersectionArea(edge), area(intersection(region, edge)));
+}
