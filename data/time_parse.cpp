@@ -175,9 +175,12 @@ std::optional<TimeParser::Result> TimeParser::parseIso(std::string_view s, bool 
     return r;
   }
   if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
+  const bool spaced = s[pos] == ' ';
   ++pos;
   int h = 0, mi = 0, sec = 0;
-  if (!digits(s, pos, 2, h)) return std::nullopt;
+  // After a space (not strict ISO) the hour may have one digit: exports such as
+  // polisen.se's write "2025-03-01 7:05:12 +01:00".
+  if (spaced ? !digitsUpTo(s, pos, 2, h) : !digits(s, pos, 2, h)) return std::nullopt;
   if (pos >= s.size() || s[pos] != ':') return std::nullopt;
   ++pos;
   if (!digits(s, pos, 2, mi)) return std::nullopt;

@@ -36,6 +36,14 @@ TEST(TimeParse, IsoWithZoneIgnoresLayerZone) {
   EXPECT_EQ(parseOrDie(p, "2023-01-13T19:30:00-01:00"), 1673634600 + 7200);  // 20:30Z
 }
 
+// polisen.se's export writes the hour without a leading zero after a space.
+TEST(TimeParse, OneDigitHourAfterASpace) {
+  TimeParser p;
+  EXPECT_EQ(parseOrDie(p, "2025-03-01 7:05:12 +01:00"), 1740809112);  // 06:05:12Z
+  EXPECT_EQ(parseOrDie(p, "2023-01-13 7:30"), 1673591400);            // 06:30Z (CET)
+  EXPECT_FALSE(p.parse("2023-01-13T7:30").has_value());               // strict after 'T'
+}
+
 TEST(TimeParse, DateOnlyAndEndOfDay) {
   TimeParser p;
   auto r = p.parse("2023-01-13");
