@@ -6,7 +6,7 @@ PKGS=(build-essential cmake ninja-build pkg-config
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data libboost-dev
   libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite sqlite3
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev libtbb-dev libhowardhinnant-date-dev tzdata
-  googletest libgtest-dev libgmock-dev libbenchmark-dev)
+  googletest libgtest-dev libgmock-dev libbenchmark-dev xz-utils)
 # Extra packages for the reference-value scripts and the QGIS renders
 # (not needed to build or test): scripts/setup.sh --reference
 if [ "${1:-}" = "--reference" ]; then
