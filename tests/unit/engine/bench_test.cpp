@@ -226,3 +226,45 @@ TEST(BenchStl, ExcerptReadsThePublishedColumns) {
   EXPECT_LT(fp.perCategory.at("burglary").second, static_cast<double>(fp.perCategory.at("burglary").first));
   EXPECT_GT(data.grid.ncells, 500u);
 }
+
+// Hexagonal and rotated grids tile the plane, so the kept cells' areas inside the
+// study area add up to the study area exactly, and no cell exceeds a full cell.
+class BenchGridShapes : public ::testing::TestWithParam<std::pair<const char*, double>> {};
+
+TEST_P(BenchGridShapes, CellsTileTheStudyArea) {
+  const auto [grid, full_cell] = GetParam();
+  const auto dir = tempDir("shape_" + std::to_string(std::hash<std::string>{}(grid)));
+  syntheticConfig(dir, "500050,6500050,2020-02-20,T,1,\n", false);
+  std::string yaml;
+  {
+    std::ifstream f(dir / "bench.yaml");
+    yaml.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  }
+  const auto at = yaml.find("grid: { shape: square, cell: 100 }");
+  ASSERT_NE(at, std::string::npos);
+  yaml.replace(at, std::string("grid: { shape: square, cell: 100 }").size(), grid);
+  spit(dir / "bench.yaml", yaml);
+  auto cfg = loadBenchConfig(dir / "bench.yaml");
+  cfg.quiet = true;
+  cfg.outDir = dir / "out";
+  const auto data = prepareBench(cfg);
+  SCOPED_TRACE(grid);
+  ASSERT_GT(data.grid.ncells, 0u);
+  double sum = 0;
+  for (std::size_t i = 0; i < data.grid.ncells; ++i) {
+    EXPECT_GT(data.grid.areas[i], 0);
+    EXPECT_LE(data.grid.areas[i], full_cell * (1 + 1e-9));
+    sum += data.grid.areas[i];
+  }
+  EXPECT_NEAR(sum, 100000, 1e-6);
+  EXPECT_NEAR(data.grid.studyArea, 100000, 1e-6);
+  const auto rows = runForecasts(cfg, data);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_LE(rows[0].flaggedArea, 10000 + 1e-6);  // coverage 0.1 is never exceeded
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, BenchGridShapes,
+    ::testing::Values(std::make_pair("grid: { shape: hexagon, cell: 50 }", 50.0 * 50.0 * 0.8660254037844386),
+                      std::make_pair("grid: { shape: square, cell: 100, rotation: 30 }", 10000.0),
+                      std::make_pair("grid: { shape: square, cell: 100, offset: [25, 40] }", 10000.0)));
