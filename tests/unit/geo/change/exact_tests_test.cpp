@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
-#include "tests/unit/geo/change/reference_csv.hpp"
+#include "tests/support/reference_csv.hpp"
 
 using namespace trygg::geo::change;
 using trygg::test::nearRel;

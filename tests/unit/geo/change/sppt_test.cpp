@@ -13,7 +13,7 @@
 
 #include "core/error.hpp"
 #include "geo/change/contingency.hpp"
-#include "tests/unit/geo/change/reference_csv.hpp"
+#include "tests/support/reference_csv.hpp"
 
 using namespace trygg::geo::change;
 using trygg::test::nearRel;

@@ -13,26 +13,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/reference_csv.hpp"
+
 #include "core/error.hpp"
 
 namespace trygg::geo::hotspot {
 namespace {
 
-std::vector<std::vector<std::string>> readCsv(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) f.push_back(cell);
-    rows.push_back(f);
-  }
-  return rows;
-}
+using trygg::test::readCsvRows;
 const std::string kRef = std::string(TRYGG_REFERENCE_DIR) + "/gistar/";
 
 std::vector<Point> randomPoints(std::size_t n, unsigned seed, double extent) {
@@ -97,10 +85,10 @@ TEST(Weights, KnnMatchesBruteForceWithTiesByIndex) {
 
 TEST(Weights, KnnMatchesSpdepKnearneigh) {
   std::vector<Point> pts;
-  for (const auto& f : readCsv(kRef + "points200.csv")) pts.push_back({std::stod(f[1]), std::stod(f[2])});
+  for (const auto& f : readCsvRows(kRef + "points200.csv")) pts.push_back({std::stod(f[1]), std::stod(f[2])});
   ASSERT_EQ(pts.size(), 200u);
   std::map<std::uint32_t, std::set<std::uint32_t>> ref;
-  for (const auto& f : readCsv(kRef + "points200_knn6.csv"))
+  for (const auto& f : readCsvRows(kRef + "points200_knn6.csv"))
     ref[static_cast<std::uint32_t>(std::stoul(f[0]))].insert(static_cast<std::uint32_t>(std::stoul(f[1])));
   const Weights w = knnWeights(pts, 6, false);
   bool asymmetric = false;
@@ -117,7 +105,7 @@ std::vector<PolygonRings> columbus() {
   std::vector<PolygonRings> polys;
   std::map<std::pair<int, int>, bool> seen;
   int last_id = -1, last_part = -1, last_ring = -1;
-  for (const auto& f : readCsv(kRef + "columbus_rings.csv")) {
+  for (const auto& f : readCsvRows(kRef + "columbus_rings.csv")) {
     const int id = std::stoi(f[0]), part = std::stoi(f[1]), ring = std::stoi(f[2]);
     if (id != last_id) polys.emplace_back();
     if (id != last_id || part != last_part || ring != last_ring) polys.back().emplace_back();
@@ -131,7 +119,7 @@ std::vector<PolygonRings> columbus() {
 
 void expectNb(const Weights& w, const std::string& file) {
   std::map<std::uint32_t, std::set<std::uint32_t>> ref;
-  for (const auto& f : readCsv(kRef + file))
+  for (const auto& f : readCsvRows(kRef + file))
     ref[static_cast<std::uint32_t>(std::stoul(f[0]))].insert(static_cast<std::uint32_t>(std::stoul(f[1])));
   for (std::uint32_t i = 0; i < w.size(); ++i) {
     const auto row = w.row(i);

@@ -11,25 +11,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/reference_csv.hpp"
+
 using namespace trygg::geo::scoring;
 
 namespace {
 
-std::vector<std::vector<std::string>> readCsv(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    std::string c;
-    while (std::getline(ss, c, ',')) cells.push_back(c);
-    rows.push_back(cells);
-  }
-  return rows;
-}
+using trygg::test::readCsvRows;
 std::vector<double> numbers(const std::string& s) {
   std::vector<double> v;
   std::stringstream ss(s);
@@ -131,7 +119,7 @@ TEST(Combine, Rules) {
 }
 
 TEST(PoissonTail, MatchesR) {
-  const auto rows = readCsv(std::string(TRYGG_REFERENCE_DIR) + "/scoring/poisson_tail.csv");
+  const auto rows = readCsvRows(std::string(TRYGG_REFERENCE_DIR) + "/scoring/poisson_tail.csv");
   ASSERT_EQ(rows.size(), 35u);
   for (const auto& r : rows) {
     const auto x = std::stoll(r[0]);
@@ -237,7 +225,7 @@ TEST(Change, GreenToGreenNeverChangesNumerator) {
 }
 
 TEST(RankSum, MatchesR) {
-  const auto rows = readCsv(std::string(TRYGG_REFERENCE_DIR) + "/scoring/wilcox.csv");
+  const auto rows = readCsvRows(std::string(TRYGG_REFERENCE_DIR) + "/scoring/wilcox.csv");
   ASSERT_EQ(rows.size(), 12u);
   for (const auto& r : rows) {
     const auto x = numbers(r[2]), y = numbers(r[3]);

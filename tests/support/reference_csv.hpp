@@ -29,17 +29,32 @@ struct CsvRow {
   long long integer(const std::string& key) const { return std::llround(num(key)); }
 };
 
+inline std::vector<std::string> splitCsvLine(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string cell;
+  while (std::getline(ss, cell, ',')) out.push_back(cell);
+  if (!line.empty() && line.back() == ',') out.emplace_back();
+  return out;
+}
+
+// The data rows (header skipped), cells by position.
+inline std::vector<std::vector<std::string>> readCsvRows(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open reference file " + path);
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(in, line))
+    if (!line.empty()) rows.push_back(splitCsvLine(line));
+  return rows;
+}
+
+// The data rows, cells by column name.
 inline std::vector<CsvRow> readReferenceCsv(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot open reference file " + path);
-  auto split = [](const std::string& line) {
-    std::vector<std::string> out;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) out.push_back(cell);
-    if (!line.empty() && line.back() == ',') out.emplace_back();
-    return out;
-  };
+  const auto split = splitCsvLine;
   std::string line;
   std::getline(in, line);
   const auto header = split(line);
