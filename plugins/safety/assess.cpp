@@ -255,6 +255,25 @@ Assessment assess(const engine::RunContext& ctx, const Catalogue& cat, const std
       if (v.note.empty()) v.note = fmt::format("{} pieces of evidence, fewer than {}", v.evidence, f.min_evidence);
     }
   };
+  // A count factor (incidents or pins near a place): value is the rate (absolute,
+  // given) or the count relative to its expectation; then the score, colour and
+  // the small-count guard.
+  auto finishCount = [&](const Factor& f, FactorValue& v, std::int64_t n, double absolute_rate, bool absolute) {
+    v.p = sc::poissonUpperTail(n, v.expected);
+    if (absolute) v.value = absolute_rate;
+    else v.value = n == 0 ? 0.0 : (v.expected > 0 ? static_cast<double>(n) / v.expected : kNaN);
+    if (std::isnan(v.value)) v.value = std::numeric_limits<double>::infinity();
+    finish(f, v);
+    if (f.guard) {
+      const auto g = sc::smallCountGuard(n, v.expected, f.guard_options);
+      const auto c2 = sc::guardColour(v.colour, g);
+      if (c2 != v.colour) {
+        v.guarded = true;
+        v.note = "small-count guard: " + g.reason;
+        v.colour = c2;
+      }
+    }
+  };
   auto notAssessedAll = [&](std::size_t r, std::size_t f, const std::string& why) {
     for (std::size_t p = 0; p < P; ++p) {
       auto& v = A.at(r, p, f);
@@ -362,20 +381,7 @@ Assessment assess(const engine::RunContext& ctx, const Catalogue& cat, const std
             auto& v = A.at(r, p, f);
             v.evidence = n;
             v.expected = ref_size > 0 ? static_cast<double>(ref) * bufa[p] / ref_size : kNaN;
-            v.p = sc::poissonUpperTail(n, v.expected);
-            if (fa.metric == Metric::IncidentsPerYear) v.value = static_cast<double>(n) / years;
-            else v.value = n == 0 ? 0.0 : (v.expected > 0 ? static_cast<double>(n) / v.expected : kNaN);
-            if (std::isnan(v.value)) v.value = std::numeric_limits<double>::infinity();
-            finish(fa, v);
-            if (fa.guard) {
-              const auto g = sc::smallCountGuard(n, v.expected, fa.guard_options);
-              const auto c2 = sc::guardColour(v.colour, g);
-              if (c2 != v.colour) {
-                v.guarded = true;
-                v.note = "small-count guard: " + g.reason;
-                v.colour = c2;
-              }
-            }
+            finishCount(fa, v, n, static_cast<double>(n) / years, fa.metric == Metric::IncidentsPerYear);
           }
         }
       }
@@ -504,20 +510,8 @@ Assessment assess(const engine::RunContext& ctx, const Catalogue& cat, const std
             const double ref = static_cast<double>(a >= 0 ? area_n[r * NA + static_cast<std::size_t>(a)] : ext_n[r]);
             const double ref_size = a >= 0 ? area_size[static_cast<std::size_t>(a)] : extent_size;
             v.expected = ref_size > 0 ? ref * bufa[p] / ref_size : kNaN;
-            v.p = sc::poissonUpperTail(k, v.expected);
-            if (fa.metric == Metric::PinsPerHectare) v.value = static_cast<double>(k) / (bufa[p] * u * u / 10000.0);
-            else v.value = k == 0 ? 0.0 : (v.expected > 0 ? static_cast<double>(k) / v.expected : kNaN);
-            if (std::isnan(v.value)) v.value = std::numeric_limits<double>::infinity();
-            finish(fa, v);
-            if (fa.guard) {
-              const auto g = sc::smallCountGuard(k, v.expected, fa.guard_options);
-              const auto c2 = sc::guardColour(v.colour, g);
-              if (c2 != v.colour) {
-                v.guarded = true;
-                v.note = "small-count guard: " + g.reason;
-                v.colour = c2;
-              }
-            }
+            finishCount(fa, v, k, static_cast<double>(k) / (bufa[p] * u * u / 10000.0),
+                        fa.metric == Metric::PinsPerHectare);
           }
         }
       }
