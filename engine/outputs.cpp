@@ -11,6 +11,7 @@
 #include "data/gpkg_writer.hpp"
 #include "data/qml.hpp"
 #include "engine/runner.hpp"
+#include "geo/index/wkb_read.hpp"
 
 namespace trygg::engine {
 
@@ -50,14 +51,13 @@ Value i64(std::int64_t v) { return Value{v}; }
 Value real(double v) { return std::isfinite(v) ? Value{v} : Value{}; }
 Value timeValue(EpochSeconds t) { return t == kNoTime ? Value{} : Value{static_cast<std::int64_t>(t)}; }
 
+// The output layer a geometry goes to: points, lines or polygons.
 GeomType measureGeomClass(const model::Geometry& g) {
   if (g.wkb.size() < 5) return GeomType::None;
-  std::uint32_t type = 0;
-  std::memcpy(&type, &g.wkb[1], 4);
-  if (g.wkb[0] == 0) type = __builtin_bswap32(type);
-  switch (type % 1000) {
-    case 1: case 4: return GeomType::Point;
-    case 2: case 5: return GeomType::LineString;
+  using W = geo::wkb::GeomType;
+  switch (geo::wkb::geometryType(g.wkb)) {
+    case W::Point: case W::MultiPoint: return GeomType::Point;
+    case W::LineString: case W::MultiLineString: return GeomType::LineString;
     default: return GeomType::MultiPolygon;
   }
 }

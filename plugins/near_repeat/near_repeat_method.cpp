@@ -5,9 +5,10 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/units.hpp"
-#include "data/geotiff_writer.hpp"
+#include "data/geotiff_writer.hpp"  // writeTextFileAtomic
 #include "data/gpkg_writer.hpp"
 #include "engine/run_context.hpp"
+#include "geo/hotspot/aoristic.hpp"
 #include "geo/hotspot/knox.hpp"
 
 namespace trygg::plugins {
@@ -37,7 +38,7 @@ void NearRepeatMethod::run(engine::RunContext& ctx) {
     const auto i = sel.index[s];
     if (inc.t_from[i] == kNoTime) continue;
     pts.push_back(sel.pts[s]);
-    times.push_back(inc.t_from[i] == inc.t_to[i] ? inc.t_from[i] : inc.t_from[i] + (inc.t_to[i] - inc.t_from[i]) / 2);
+    times.push_back(hs::spanMidpoint(inc.t_from[i], inc.t_to[i]));
   }
   if (pts.size() < 2) throwDataError("{}: the Knox test needs at least 2 incidents with a time", where);
   hs::KnoxOptions o;
