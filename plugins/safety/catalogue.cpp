@@ -120,6 +120,31 @@ struct Parser {
     return b;
   }
 
+  HeadlineRule headline(const YAML::Node& n) const {
+    if (!n.IsMap())
+      fail(n, "'headline' must be a mapping { min_assessed: 3, red_share: 0.25, yellow_share: 0.1, green_share: 0.5 }");
+    HeadlineRule h;
+    for (const auto& kv : n) {
+      const auto k = kv.first.as<std::string>();
+      if (k == "min_assessed") {
+        const double m = num(kv.second, k);
+        if (m < 1 || m != std::floor(m)) fail(kv.second, "min_assessed must be a whole number >= 1");
+        h.min_assessed = static_cast<int>(m);
+      } else if (k == "red_share") h.red_share = num(kv.second, k);
+      else if (k == "yellow_share") h.yellow_share = num(kv.second, k);
+      else if (k == "green_share") h.green_share = num(kv.second, k);
+      else
+        fail(kv.first, fmt::format("unknown key '{}' in headline; use min_assessed, red_share, yellow_share and "
+                                   "green_share", k));
+    }
+    for (double s : {h.red_share, h.yellow_share, h.green_share})
+      if (!(s >= 0 && s <= 1)) fail(n, "headline shares must lie in 0..1");
+    if (!(h.yellow_share < h.red_share))
+      fail(n, fmt::format("the headline shares are out of order: need yellow_share ({}) < red_share ({})",
+                          h.yellow_share, h.red_share));
+    return h;
+  }
+
   Factor factor(const YAML::Node& n, const sc::Bands& default_bands) const {
     if (!n.IsMap()) fail(n, "each factor must be a mapping with at least id, group, source, metric and table");
     Factor f;
@@ -131,7 +156,7 @@ struct Parser {
     static const std::set<std::string> known = {
         "id", "label_sv", "label_en", "group", "source", "metric", "direction", "table", "bands", "min_evidence",
         "layer", "radius", "categories", "guard", "factor", "combine", "problem_below", "question",
-        "time_of_day", "gender", "age_band", "measure_kind", "effect", "default_radius", "walk_radius", "note"};
+        "time_of_day", "gender", "age_band", "measure_kind", "effect", "default_radius", "walk_radius", "note", "absence_is_evidence"};
     for (const auto& kv : n) {
       const auto k = kv.first.as<std::string>();
       const auto& v = kv.second;
@@ -190,6 +215,7 @@ struct Parser {
           f.table.score.push_back(num(row[1], "score"));
         }
       } else if (k == "bands") f.bands = bands(v, f.bands);
+      else if (k == "absence_is_evidence") f.absence_is_evidence = boolean(v, k);
       else if (k == "min_evidence") {
         const double e = num(v, k);
         if (e < 0 || e != std::floor(e)) fail(v, "min_evidence must be a whole number >= 0");
@@ -308,8 +334,10 @@ Catalogue parseCatalogue(const std::string& text, const std::string& file) {
   for (const auto& kv : root) {
     const auto k = kv.first.as<std::string>();
     if (k == "bands") default_bands = p.bands(kv.second, default_bands);
+    else if (k == "headline") c.headline = p.headline(kv.second);
     else if (k != "factors" && k != "version" && k != "description")
-      p.fail(kv.first, fmt::format("unknown key '{}'; a catalogue has version, description, bands and factors", k));
+      p.fail(kv.first,
+             fmt::format("unknown key '{}'; a catalogue has version, description, bands, headline and factors", k));
   }
   const auto fs = root["factors"];
   if (!fs.IsSequence() || fs.size() == 0) p.fail(fs, "'factors' must be a non-empty list");

@@ -66,12 +66,26 @@ struct Factor {
   bool removes = false;                  // cover_share: a polygon counts until its measure is done
   double default_radius_m = 15;          // lit_share: lights without a radius
   double walk_radius_m = 300;            // function_mix
+  // No evidence (0 incidents, pins, polygons...) counts as evidence that the
+  // place is fine. Without it a value with evidence 0 that would be yellow or
+  // green is not assessed (red stays: e.g. no street light at all).
+  bool absence_is_evidence = false;
   std::string where;                     // "factors.yaml line 12" (for messages)
+};
+
+// The headline class of a place from the share of red factors among those
+// assessed (docs/factors.md "The headline colour"); the catalogue's `headline:`.
+struct HeadlineRule {
+  int min_assessed = 3;       // fewer assessed factors: not_assessed
+  double red_share = 0.25;    // red when red / assessed >= red_share
+  double yellow_share = 0.1;  // yellow when red / assessed >= yellow_share
+  double green_share = 0.5;   // otherwise green when green / assessed >= green_share, else yellow
 };
 
 struct Catalogue {
   std::string file;  // where it came from
   std::vector<Factor> factors;
+  HeadlineRule headline;
   int findFactor(std::string_view id) const;  // -1 when absent
 };
 

@@ -1,0 +1,86 @@
+// The writer, sections overlay and what_if: measure_cover, what_if.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "data/qml.hpp"
+#include "plugins/safety/writer.hpp"
+
+namespace trygg::plugins::safety {
+
+using data::FieldType;
+using data::GeomType;
+using data::Value;
+namespace sc = geo::scoring;
+
+void LayerWriter::measureCover() {
+  const auto& measures = *m_ctx.measures;
+  const auto& o = *m_res.overlay;
+  const std::size_t last = m_res.last();
+  auto& L = m_ctx.gpkg->createLayer(
+      {.name = layer("measure_cover"),
+       .geom = GeomType::MultiPolygon,
+       .fields = {{"measure_id", FieldType::String}, {"kind", FieldType::String}, {"status", FieldType::String},
+                  {"date", FieldType::DateTime}, {"places", FieldType::String}, {"n_places", FieldType::Integer},
+                  {"unsafe_pins", FieldType::Integer64}, {"red_factors", FieldType::String},
+                  {"n_red_factors", FieldType::Integer}, {"hotspot_cells", FieldType::Integer}},
+       .title = fmt::format("What each measure covers ({})", m_o.prefix),
+       .description = fmt::format("Coverage: the radius around a light or camera, the polygon itself, lines "
+                                  "buffered by {} m; pins and colours of round {}",
+                                  m_o.line_radius_m, m_res.rounds[last].name),
+       .style_qml = data::qmlCategorized(GeomType::MultiPolygon, "status",
+                                         {{"planned", "planned", "#2c7bb6"}, {"started", "started", "#fdae61"},
+                                          {"done", "done", "#1a9641"}, {"", "other", "#bababa"}},
+                                         nullptr, 2.0, true)});
+  for (const auto& row : o.rows) {
+    const auto& m = measures[row.measure];
+    const Value v[] = {str(m.id), str(m.kind), str(m.status),
+                       m.date == kNoTime ? Value{} : Value{static_cast<std::int64_t>(m.date)}, str(row.places),
+                       i64(static_cast<std::int64_t>(m_res.coverage.covered_places[row.measure].size())),
+                       m_sup.count(row.unsafe_pins, layer("measure_cover") + ".unsafe_pins"), str(row.red_factors),
+                       i64(row.n_red_factors), row.hotspot_cells ? Value{*row.hotspot_cells} : Value{}};
+    L.add(m_res.coverage.cover[row.measure], v);
+  }
+  m_meta["overlay"] = {
+      {"measures", measures.size()}, {"measures_covering_places", o.covering},
+      {"hotspot_cells", !o.hotspot_analysis.empty()
+                            ? "hot cells (Gi_Bin > 0) of analysis '" + o.hotspot_analysis +
+                                  "' intersecting the measure's coverage"
+                            : std::string("not computed: no hotspot.getis_ord analysis ran before this one; list one "
+                                          "earlier in the project file")}};
+}
+
+void LayerWriter::whatIf() {
+  const auto& places = *m_ctx.places;
+  const auto& cat = m_res.cat;
+  auto& L = m_ctx.gpkg->createLayer(
+      {.name = layer("what_if"),
+       .geom = GeomType::Point,
+       .fields = {{"place_id", FieldType::String}, {"place_name", FieldType::String}, {"factor", FieldType::String},
+                  {"value_now", FieldType::Real}, {"value_what_if", FieldType::Real}, {"score_now", FieldType::Real},
+                  {"score_what_if", FieldType::Real}, {"colour_now", FieldType::String},
+                  {"colour_what_if", FieldType::String}, {"colour_changes", FieldType::Boolean},
+                  {"measures", FieldType::String}},
+       .title = fmt::format("What if the planned measures were done ({})", m_o.prefix),
+       .description = fmt::format("Overlay factors of round {} re-scored with every planned and started measure "
+                                  "done; rows where the value changes",
+                                  m_res.rounds[m_res.last()].name),
+       .style_qml = data::qmlTrafficLight(GeomType::Point, "colour_what_if")});
+  std::int64_t flips = 0;
+  auto& jf = m_meta["what_if_flips"] = nlohmann::json::array();
+  for (const auto& w : *m_res.what_if) {
+    if (w.flips) {
+      ++flips;
+      jf.push_back(fmt::format("{} {}: {} -> {}", places[w.p].id, cat.factors[w.f].id, sc::colourId(w.now.colour),
+                               sc::colourId(w.what_if.colour)));
+    }
+    const Value v[] = {str(places[w.p].id), str(places[w.p].name), str(cat.factors[w.f].id), real(w.now.value),
+                       real(w.what_if.value), real(w.now.score), real(w.what_if.score), colourValue(w.now.colour),
+                       colourValue(w.what_if.colour), boolean(w.flips),
+                       str(m_res.coverage.measureIds(*m_ctx.measures, w.p))};
+    L.add(m_anchor[w.p], v);
+  }
+  m_meta["what_if"] = {{"values_changed", m_res.what_if->size()}, {"colours_changed", flips}};
+}
+
+}  // namespace trygg::plugins::safety
