@@ -18,6 +18,7 @@
 
 #include "core/error.hpp"
 #include "core/types.hpp"
+#include "data/rtree_bulk.hpp"
 
 namespace trygg::data {
 namespace fs = std::filesystem;
@@ -187,6 +188,7 @@ void GpkgWriter::Layer::add(std::span<const std::uint8_t> wkb, std::span<const V
     g->assignSpatialReference(m_writer.m_srs.get());
     f.SetGeometryDirectly(g);
   }
+  const OGRGeometry* geom = f.GetGeometryRef();
 
   for (std::size_t i = 0; i < values.size(); ++i) {
     const int idx = static_cast<int>(i);
@@ -222,6 +224,12 @@ void GpkgWriter::Layer::add(std::span<const std::uint8_t> wkb, std::span<const V
   if (m_layer->CreateFeature(&f) != OGRERR_NONE)
     throwDataError("GeoPackage layer '{}', feature {}: cannot write it: {}", m_spec.name, m_count + 1,
                    lastGdalError());
+  // The R-tree entry, as GeoPackage's triggers would make it (no NULL or empty geometries).
+  if (m_spec.spatial_index && geom && !geom->IsEmpty()) {
+    OGREnvelope env;
+    geom->getEnvelope(&env);
+    m_boxes.push_back({f.GetFID(), outwardBox(env.MinX, env.MaxX, env.MinY, env.MaxY)});
+  }
   ++m_count;
   m_writer.featureAdded();
 }
@@ -308,7 +316,7 @@ GpkgWriter::Layer& GpkgWriter::makeLayer(const LayerSpec& spec) {
   opts.SetNameValue("FID", "fid");
   if (spec.geom != GeomType::None) {
     opts.SetNameValue("GEOMETRY_NAME", kGeomColumn);
-    opts.SetNameValue("SPATIAL_INDEX", spec.spatial_index ? "YES" : "NO");
+    opts.SetNameValue("SPATIAL_INDEX", "NO");  // bulk-loaded at commit (writeSpatialIndexes)
   }
   opts.SetNameValue("IDENTIFIER", spec.title.empty() ? spec.name.c_str() : spec.title.c_str());
   if (!spec.description.empty()) opts.SetNameValue("DESCRIPTION", spec.description.c_str());
@@ -336,12 +344,74 @@ void GpkgWriter::setMetadata(const std::string& key, const std::string& json_or_
 
 void GpkgWriter::closeDataset() {
   endTransaction();
+  for (auto& l : m_layers)
+    if (l->m_spec.spatial_index && l->m_spec.geom != GeomType::None)
+      m_rtrees.push_back({l->m_spec.name, std::move(l->m_boxes)});
   m_layers.clear();
   CPLErrorReset();
   GDALClose(m_ds);  // writes the deferred spatial indexes
   m_ds = nullptr;
   if (CPLGetLastErrorType() >= CE_Failure)
     throwDataError("GeoPackage '{}': closing failed: {}", path().string(), lastGdalError());
+}
+
+// The GeoPackage R-tree extension (spec §F.3) of every indexed layer, as GDAL
+// writes it (virtual table, the six triggers, the gpkg_extensions row), with
+// the tree bulk-loaded (data/rtree_bulk.hpp): GDAL 3.6 fills it row by row when
+// the file is closed, about 20 µs a feature.
+void GpkgWriter::writeSpatialIndexes(sqlite3* db) {
+  auto exec = [&](const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      const std::string msg = err ? err : "";
+      sqlite3_free(err);
+      throwDataError("GeoPackage '{}': cannot write the spatial index ({}); check free disk space", path().string(),
+                     msg);
+    }
+  };
+  if (!m_rtrees.empty())
+    exec("CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, "
+         "definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, "
+         "extension_name))");
+  for (auto& [table, boxes] : m_rtrees) {
+    const std::string t = table, g = kGeomColumn, r = fmt::format("rtree_{}_{}", t, g);
+    const std::string ins = fmt::format(
+        "INSERT OR REPLACE INTO \"{0}\" VALUES (NEW.\"fid\",ST_MinX(NEW.\"{1}\"), ST_MaxX(NEW.\"{1}\"),"
+        "ST_MinY(NEW.\"{1}\"), ST_MaxY(NEW.\"{1}\"));", r, g);
+    exec(fmt::format("CREATE VIRTUAL TABLE \"{}\" USING rtree(id, minx, maxx, miny, maxy)", r));
+    sortHilbert(boxes);
+    bulkLoadRtree(db, r, boxes);
+    std::vector<RtreeEntry>().swap(boxes);
+    exec(fmt::format(
+        "CREATE TRIGGER \"{0}_insert\" AFTER INSERT ON \"{1}\" WHEN (new.\"{2}\" NOT NULL AND NOT "
+        "ST_IsEmpty(NEW.\"{2}\")) BEGIN {3} END;"
+        "CREATE TRIGGER \"{0}_update1\" AFTER UPDATE OF \"{2}\" ON \"{1}\" WHEN OLD.\"fid\" = NEW.\"fid\" AND "
+        "(NEW.\"{2}\" NOTNULL AND NOT ST_IsEmpty(NEW.\"{2}\")) BEGIN {3} END;"
+        "CREATE TRIGGER \"{0}_update2\" AFTER UPDATE OF \"{2}\" ON \"{1}\" WHEN OLD.\"fid\" = NEW.\"fid\" AND "
+        "(NEW.\"{2}\" ISNULL OR ST_IsEmpty(NEW.\"{2}\")) BEGIN DELETE FROM \"{0}\" WHERE id = OLD.\"fid\"; END;"
+        "CREATE TRIGGER \"{0}_update3\" AFTER UPDATE ON \"{1}\" WHEN OLD.\"fid\" != NEW.\"fid\" AND "
+        "(NEW.\"{2}\" NOTNULL AND NOT ST_IsEmpty(NEW.\"{2}\")) BEGIN DELETE FROM \"{0}\" WHERE id = OLD.\"fid\"; {3} END;"
+        "CREATE TRIGGER \"{0}_update4\" AFTER UPDATE ON \"{1}\" WHEN OLD.\"fid\" != NEW.\"fid\" AND "
+        "(NEW.\"{2}\" ISNULL OR ST_IsEmpty(NEW.\"{2}\")) BEGIN DELETE FROM \"{0}\" WHERE id IN (OLD.\"fid\", "
+        "NEW.\"fid\"); END;"
+        "CREATE TRIGGER \"{0}_delete\" AFTER DELETE ON \"{1}\" WHEN old.\"{2}\" NOT NULL BEGIN DELETE FROM "
+        "\"{0}\" WHERE id = OLD.\"fid\"; END;",
+        r, t, g, ins));
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO gpkg_extensions(table_name, column_name, extension_name, definition, scope) "
+                       "VALUES (?, ?, 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', "
+                       "'write-only')",
+                       -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, t.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, g.c_str(), -1, SQLITE_TRANSIENT);
+    const int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+      throwDataError("GeoPackage '{}': cannot register the spatial index of '{}': {}", path().string(), t,
+                     sqlite3_errmsg(db));
+  }
+  m_rtrees.clear();
 }
 
 void GpkgWriter::commit() {
@@ -368,9 +438,10 @@ void GpkgWriter::commit() {
   }
   closeDataset();
 
+  Sqlite db(m_out.tempPath());
+  db.exec("BEGIN");
+  writeSpatialIndexes(db.get());
   if (!styles.empty()) {
-    Sqlite db(m_out.tempPath());
-    db.exec("BEGIN");
     db.exec(kCreateStyles);
     db.exec("INSERT INTO gpkg_contents(table_name, data_type, identifier, description) "
             "VALUES ('layer_styles','attributes','layer_styles','QGIS layer styles (QML)')");
@@ -395,8 +466,8 @@ void GpkgWriter::commit() {
       }
     }
     sqlite3_finalize(st);
-    db.exec("COMMIT");
   }
+  db.exec("COMMIT");
   m_out.commit();
 }
 

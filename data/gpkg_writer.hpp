@@ -25,11 +25,13 @@
 #include <vector>
 
 #include "data/atomic_file.hpp"
+#include "data/rtree_bulk.hpp"
 
 class GDALDataset;
 class OGRLayer;
 class OGRFeature;
 class OGRSpatialReference;
+struct sqlite3;
 
 namespace trygg::data {
 
@@ -68,8 +70,9 @@ struct LayerSpec {
   std::string description;  // gpkg_contents.description
   std::string style_qml;    // "" = no style
   std::string style_name;   // layer_styles.styleName (default: name)
-  // An R-tree on the geometry (QGIS draws and selects large layers faster).
-  // Built by GDAL when the file is closed: about 10 µs per feature on GDAL 3.6.
+  // The GeoPackage R-tree on the geometry (QGIS draws and selects large layers
+  // faster), bulk-loaded at commit (data/rtree_bulk.hpp): 1M points in well
+  // under a second, where GDAL 3.6 takes about 20 µs a feature.
   bool spatial_index = true;
 };
 
@@ -96,6 +99,7 @@ class GpkgWriter {
     LayerSpec m_spec;
     std::unique_ptr<OGRFeature, void (*)(OGRFeature*)> m_feature;
     std::int64_t m_count = 0;
+    std::vector<RtreeEntry> m_boxes;  // the spatial index's entries, written at commit
   };
 
   // crs_wkt: the working CRS as WKT (or anything OGRSpatialReference::SetFromUserInput
@@ -124,6 +128,7 @@ class GpkgWriter {
   void endTransaction();
   void beginTransaction();
   void closeDataset();
+  void writeSpatialIndexes(sqlite3* db);
 
   AtomicOutput m_out;
   std::unique_ptr<OGRSpatialReference> m_srs;
@@ -132,6 +137,7 @@ class GpkgWriter {
   std::int64_t m_pending = 0;
   std::vector<std::unique_ptr<Layer>> m_layers;
   std::map<std::string, std::string> m_metadata;
+  std::vector<std::pair<std::string, std::vector<RtreeEntry>>> m_rtrees;  // per indexed layer, at close
 };
 
 // Convert EpochSeconds to "YYYY-MM-DDTHH:MM:SSZ".

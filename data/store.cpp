@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "data/atomic_file.hpp"
+#include "data/rtree_bulk.hpp"
 #include "data/wkb.hpp"
 #include "trygg/version.hpp"
 
@@ -47,22 +48,6 @@ constexpr Link kLinks[] = {
     {"measure_area", "measure_fid", "area_fid", true},
 };
 
-// 2D Hilbert index of (x, y) in a 2^16 x 2^16 grid (Hamilton's iterative form).
-std::uint32_t hilbert(std::uint32_t x, std::uint32_t y) {
-  std::uint32_t d = 0;
-  for (std::uint32_t s = 1u << 15; s > 0; s >>= 1) {
-    const std::uint32_t rx = (x & s) ? 1 : 0, ry = (y & s) ? 1 : 0;
-    d += s * s * ((3 * rx) ^ ry);
-    if (ry == 0) {
-      if (rx == 1) {
-        x = s - 1 - x;
-        y = s - 1 - y;
-      }
-      std::swap(x, y);
-    }
-  }
-  return d;
-}
 
 std::string jsonEscape(std::string_view s) {
   std::string o;
@@ -271,14 +256,9 @@ CREATE TABLE layer_counts(layer_name TEXT PRIMARY KEY, layer TEXT NOT NULL, read
     }
   }
 
-  // R*Tree of a bulk table, bulk-loaded: SQLite's R*Tree module has no bulk
-  // load and inserts one row at a time (about 20 us per row: 20 s for 1M points,
-  // which is where SpatiaLite's own index build spends its time). Instead the
-  // points are sorted in Hilbert order, packed bottom-up into full nodes (a
-  // Hilbert-packed R-tree, Kamel & Faloutsos 1993) and the nodes are written
-  // straight into the virtual table's shadow tables (%_node, %_rowid, %_parent)
-  // in the format of SQLite's rtree.c, as GDAL does for GeoPackage
-  // (sqlite_rtree_bulk_load.c). Then SpatiaLite's triggers are restored.
+  // R*Tree of a bulk table, bulk-loaded (data/rtree_bulk.hpp): SQLite's own
+  // R*Tree inserts one row at a time, about 20 s for 1M points. SpatiaLite's
+  // triggers are restored afterwards.
   void fillSpatialIndex(const char* table) {
     // Sorted in place (no second copy of the points).
     std::vector<Pending> rows;
@@ -286,118 +266,13 @@ CREATE TABLE layer_counts(layer_name TEXT PRIMARY KEY, layer TEXT NOT NULL, read
     std::erase_if(rows, [](const Pending& q) { return !std::isfinite(q.p.x) || !std::isfinite(q.p.y); });
     BBox ext;
     for (const Pending& q : rows) ext.expand(q.p);
-    const double sx = ext.width() > 0 ? 65535.0 / ext.width() : 0, sy = ext.height() > 0 ? 65535.0 / ext.height() : 0;
-    for (Pending& r : rows)
-      r.key = hilbert(static_cast<std::uint32_t>((r.p.x - ext.minx) * sx), static_cast<std::uint32_t>((r.p.y - ext.miny) * sy));
+    for (Pending& r : rows) r.key = hilbertKey(r.p.x, r.p.y, ext);
     std::sort(rows.begin(), rows.end(),
               [](const Pending& a, const Pending& b) { return a.key != b.key ? a.key < b.key : a.fid < b.fid; });
-
-    const std::string idx = fmt::format("idx_{}_geom", table);
-    // The node size SQLite uses for an existing R*Tree is the root blob's length.
-    const auto node_size = static_cast<std::size_t>(scalarInt(fmt::format("SELECT length(data) FROM \"{}_node\" WHERE nodeno = 1", idx)));
-    constexpr std::size_t kCell = 24;  // 8-byte id + 4 float32 (2D)
-    if (node_size < 4 + 2 * kCell) throw Error(fmt::format("store: unexpected R*Tree node size {} in {}", node_size, idx));
-    const std::size_t fanout = std::min<std::size_t>(51, (node_size - 4) / kCell);  // RTREE_MAXCELLS = 51
-    if (rows.empty()) {
-      for (const auto& sql : saved_triggers[table]) exec(sql);
-      return;
-    }
-    exec(fmt::format("DELETE FROM \"{0}_node\"; DELETE FROM \"{0}_rowid\"; DELETE FROM \"{0}_parent\"", idx));
-
-    // Level sizes bottom-up; node numbers top-down (the root must be node 1).
-    std::vector<std::size_t> sizes{(rows.size() + fanout - 1) / fanout};
-    while (sizes.back() > 1) sizes.push_back((sizes.back() + fanout - 1) / fanout);
-    std::vector<std::int64_t> first(sizes.size());
-    first.back() = 1;
-    for (std::size_t l = sizes.size() - 1; l-- > 0;) first[l] = first[l + 1] + static_cast<std::int64_t>(sizes[l + 1]);
-    const auto depth = static_cast<std::uint16_t>(sizes.size() - 1);
-
-    struct Box {
-      float x0, x1, y0, y1;
-    };
-    auto down = [](double d) {
-      float f = static_cast<float>(d);
-      if (static_cast<double>(f) > d) f = std::nextafter(f, -std::numeric_limits<float>::infinity());
-      return f;
-    };
-    auto up = [](double d) {
-      float f = static_cast<float>(d);
-      if (static_cast<double>(f) < d) f = std::nextafter(f, std::numeric_limits<float>::infinity());
-      return f;
-    };
-    auto put64 = [](std::uint8_t* o, std::int64_t v) {
-      const auto u = __builtin_bswap64(static_cast<std::uint64_t>(v));
-      std::memcpy(o, &u, 8);
-    };
-    auto putF = [](std::uint8_t* o, float v) {
-      const auto u = __builtin_bswap32(std::bit_cast<std::uint32_t>(v));
-      std::memcpy(o, &u, 4);
-    };
-    std::vector<std::uint8_t> blob(node_size);
-    Stmt ins_node(db, fmt::format("INSERT INTO \"{}_node\"(nodeno, data) VALUES (?, ?)", idx));
-    Stmt ins_parent(db, fmt::format("INSERT INTO \"{}_parent\"(nodeno, parentnode) VALUES (?, ?)", idx));
-    auto writeNode = [&](std::int64_t nodeno, std::size_t ncells, auto&& cell) {
-      std::fill(blob.begin(), blob.end(), 0);
-      const std::uint16_t d = nodeno == 1 ? depth : 0;
-      blob[0] = static_cast<std::uint8_t>(d >> 8);
-      blob[1] = static_cast<std::uint8_t>(d & 0xff);
-      blob[2] = static_cast<std::uint8_t>(ncells >> 8);
-      blob[3] = static_cast<std::uint8_t>(ncells & 0xff);
-      Box nb{std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
-             std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity()};
-      for (std::size_t c = 0; c < ncells; ++c) {
-        std::int64_t id;
-        Box b;
-        cell(c, id, b);
-        std::uint8_t* o = blob.data() + 4 + c * kCell;
-        put64(o, id);
-        putF(o + 8, b.x0);
-        putF(o + 12, b.x1);
-        putF(o + 16, b.y0);
-        putF(o + 20, b.y1);
-        nb = {std::min(nb.x0, b.x0), std::max(nb.x1, b.x1), std::min(nb.y0, b.y0), std::max(nb.y1, b.y1)};
-      }
-      ins_node.bind(1, nodeno).blob(2, blob);
-      ins_node.run();
-      return nb;
-    };
-
-    // Leaves; the fid -> leaf map is kept by fid (fids are dense: 1..n) for %_rowid.
-    std::uint32_t max_fid = 0;
-    for (const Pending& r : rows) max_fid = std::max(max_fid, r.fid);
-    std::vector<std::uint32_t> leaf_of(static_cast<std::size_t>(max_fid) + 1, 0);
-    std::vector<Box> boxes(sizes[0]);
-    for (std::size_t i = 0; i < sizes[0]; ++i) {
-      const std::size_t b = i * fanout, n = std::min(fanout, rows.size() - b);
-      const std::int64_t nodeno = first[0] + static_cast<std::int64_t>(i);
-      boxes[i] = writeNode(nodeno, n, [&](std::size_t c, std::int64_t& id, Box& bx) {
-        const Pending& r = rows[b + c];
-        id = r.fid;
-        bx = {down(r.p.x), up(r.p.x), down(r.p.y), up(r.p.y)};
-        leaf_of[static_cast<std::size_t>(r.fid)] = static_cast<std::uint32_t>(nodeno);
-      });
-    }
-    std::vector<Pending>().swap(rows);
-    for (std::size_t l = 1; l < sizes.size(); ++l) {
-      std::vector<Box> next(sizes[l]);
-      for (std::size_t i = 0; i < sizes[l]; ++i) {
-        const std::size_t b = i * fanout, n = std::min(fanout, sizes[l - 1] - b);
-        const std::int64_t nodeno = first[l] + static_cast<std::int64_t>(i);
-        next[i] = writeNode(nodeno, n, [&](std::size_t c, std::int64_t& id, Box& bx) {
-          id = first[l - 1] + static_cast<std::int64_t>(b + c);
-          bx = boxes[b + c];
-          ins_parent.bind(1, id).bind(2, nodeno);
-          ins_parent.run();
-        });
-      }
-      boxes.swap(next);
-    }
-    Stmt ins_rowid(db, fmt::format("INSERT INTO \"{}_rowid\"(rowid, nodeno) VALUES (?, ?)", idx));
-    for (std::size_t fid = 1; fid < leaf_of.size(); ++fid) {
-      if (leaf_of[fid] == 0) continue;
-      ins_rowid.bind(1, static_cast<std::int64_t>(fid)).bind(2, static_cast<std::int64_t>(leaf_of[fid]));
-      ins_rowid.run();
-    }
+    bulkLoadRtree(db, fmt::format("idx_{}_geom", table), rows.size(), [&](std::size_t i, std::int64_t& id, RtreeBox& box) {
+      id = rows[i].fid;
+      box = outwardBox(rows[i].p.x, rows[i].p.x, rows[i].p.y, rows[i].p.y);
+    });
     for (const auto& sql : saved_triggers[table]) exec(sql);
   }
 };

@@ -416,3 +416,58 @@ TEST(AtomicOutput, CommitReplacesAndDestructorDiscards) {
   EXPECT_FALSE(fs::exists(dir / "never.txt"));
   fs::remove_all(dir);
 }
+
+TEST(GpkgWriter, SpatialIndexIsBulkLoadedValidAndMaintainedByGdal) {
+  const fs::path dir = freshDir("rtree");
+  const fs::path out = dir / "rtree.gpkg";
+  {
+    GpkgWriter w(out, "EPSG:3006");
+    auto& pts = w.createLayer({.name = "pts", .geom = GeomType::Point, .fields = {{"n", FieldType::Integer}}});
+    for (int i = 0; i < 5000; ++i) {
+      const std::vector<Value> v{std::int64_t{i}};
+      pts.add(pointWkb(500000 + (i * 37) % 4000 + 0.123, 6400000 + (i * 91) % 3000 + 0.456), v);
+    }
+    const std::vector<Value> v{std::int64_t{-1}};
+    pts.add({}, v);  // a NULL geometry: no index entry (as GeoPackage's triggers do)
+    auto& polys = w.createLayer({.name = "polys", .geom = GeomType::MultiPolygon});
+    polys.add(wktToWkb("POLYGON ((0 0, 10 0, 10 5, 0 5, 0 0))"), {});
+    polys.add(wktToWkb("MULTIPOLYGON (((20 20, 30 20, 30 40, 20 20)))"), {});
+    w.commit();
+  }
+  using Rows = std::vector<std::vector<std::string>>;
+  EXPECT_EQ(query(out, "SELECT rtreecheck('rtree_pts_geom'), rtreecheck('rtree_polys_geom')"), (Rows{{"ok", "ok"}}));
+  EXPECT_EQ(query(out, "SELECT count(*) FROM rtree_pts_geom"), (Rows{{"5000"}}));
+  // The index answers a window query exactly as a scan of the features does.
+  EXPECT_EQ(query(out, "SELECT count(*) FROM rtree_pts_geom WHERE minx <= 501000 AND maxx >= 500500 AND miny <= "
+                       "6401000 AND maxy >= 6400200"),
+            query(out, "SELECT count(*) FROM pts WHERE n >= 0 AND 500000 + (n * 37) % 4000 + 0.123 BETWEEN 500500 AND "
+                       "501000 AND 6400000 + (n * 91) % 3000 + 0.456 BETWEEN 6400200 AND 6401000"));
+  EXPECT_EQ(query(out, "SELECT minx, maxx, miny, maxy FROM rtree_polys_geom WHERE id = 2"),
+            (Rows{{"20.0", "30.0", "20.0", "40.0"}}));
+  EXPECT_EQ(query(out, "SELECT extension_name, scope FROM gpkg_extensions WHERE table_name = 'pts'"),
+            (Rows{{"gpkg_rtree_index", "write-only"}}));
+  EXPECT_EQ(query(out, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_pts_geom_%'"),
+            (Rows{{"6"}}));
+  // GDAL sees the index and keeps it up to date through the triggers when a user edits.
+  {
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(out.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+    ASSERT_NE(ds, nullptr);
+    OGRLayer* l = ds->GetLayerByName("pts");
+    ASSERT_NE(l, nullptr);
+    EXPECT_TRUE(l->TestCapability(OLCFastSpatialFilter));
+    l->SetSpatialFilterRect(500500, 6400200, 501000, 6401000);
+    const auto in_window = l->GetFeatureCount(TRUE);
+    EXPECT_EQ(std::to_string(in_window),
+              query(out, "SELECT count(*) FROM rtree_pts_geom WHERE minx <= 501000 AND maxx >= 500500 AND miny <= "
+                         "6401000 AND maxy >= 6400200")[0][0]);
+    l->SetSpatialFilter(nullptr);
+    OGRFeature* f = OGRFeature::CreateFeature(l->GetLayerDefn());
+    OGRPoint p(123, 456);
+    f->SetGeometry(&p);
+    EXPECT_EQ(l->CreateFeature(f), OGRERR_NONE);
+    OGRFeature::DestroyFeature(f);
+    GDALClose(ds);
+  }
+  EXPECT_EQ(query(out, "SELECT rtreecheck('rtree_pts_geom'), count(*) FROM rtree_pts_geom"), (Rows{{"ok", "5001"}}));
+  fs::remove_all(dir);
+}
