@@ -122,7 +122,7 @@ struct Parser {
 
   HeadlineRule headline(const YAML::Node& n) const {
     if (!n.IsMap())
-      fail(n, "'headline' must be a mapping { min_assessed: 3, red_share: 0.25, yellow_share: 0.1, green_share: 0.5 }");
+      fail(n, "'headline' must be a mapping { min_assessed: 3, red_share: 0.25, yellow_share: 0.15, green_share: 0.4 }");
     HeadlineRule h;
     for (const auto& kv : n) {
       const auto k = kv.first.as<std::string>();

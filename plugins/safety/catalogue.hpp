@@ -78,8 +78,8 @@ struct Factor {
 struct HeadlineRule {
   int min_assessed = 3;       // fewer assessed factors: not_assessed
   double red_share = 0.25;    // red when red / assessed >= red_share
-  double yellow_share = 0.1;  // yellow when red / assessed >= yellow_share
-  double green_share = 0.5;   // otherwise green when green / assessed >= green_share, else yellow
+  double yellow_share = 0.15; // yellow when red / assessed >= yellow_share
+  double green_share = 0.4;   // otherwise green when green / assessed >= green_share, else yellow
 };
 
 struct Catalogue {

@@ -20,6 +20,10 @@ const char* defaultCatalogueYaml() {
 version: 1
 description: trygg default factors (defaults, not official numbers)
 bands: { yellow_from: 20/3, green_from: 40/3 }   # thirds of the scale; ratings 0..6 red, 7..13 yellow, 14..20 green
+# The headline class of a place (places_<round>.overall) from its assessed
+# factors: red when >= 25 % of them are red, yellow when >= 15 %, else green
+# when >= 40 % are green (else yellow); fewer than 3 assessed: not_assessed.
+headline: { min_assessed: 3, red_share: 0.25, yellow_share: 0.15, green_share: 0.4 }
 
 factors:
   # ---- crime and disorder (actual safety): incidents within the place's radius
@@ -36,6 +40,7 @@ factors:
     direction: higher_is_worse
     table: [[0, 20], [2, 14], [10, 7], [30, 0]]
     guard: { min_count: 3, alpha: 0.05 }
+    absence_is_evidence: true    # the register covers the whole study area: no report near the place is a finding
   - id: vandalism_graffiti
     label_sv: Skadegörelse, klotter och olaga affischering
     label_en: Vandalism, graffiti and illegal posters
@@ -46,6 +51,7 @@ factors:
     direction: higher_is_worse
     table: [[0, 20], [5, 14], [20, 7], [50, 0]]
     guard: { min_count: 3, alpha: 0.05 }
+    absence_is_evidence: true    # the register covers the whole study area: no report near the place is a finding
   - id: littering
     label_sv: Nedskräpning
     label_en: Littering
@@ -56,6 +62,7 @@ factors:
     direction: higher_is_worse
     table: [[0, 20], [3, 14], [12, 7], [30, 0]]
     guard: { min_count: 3, alpha: 0.05 }
+    absence_is_evidence: true    # the register covers the whole study area: no report near the place is a finding
   - id: drugs
     label_sv: Narkotika
     label_en: Drugs
@@ -66,6 +73,7 @@ factors:
     direction: higher_is_worse
     table: [[0, 20], [2, 14], [8, 7], [20, 0]]
     guard: { min_count: 3, alpha: 0.05 }
+    absence_is_evidence: true    # the register covers the whole study area: no report near the place is a finding
   - id: disorder
     label_sv: Ordningsstörning
     label_en: Public disorder
@@ -76,6 +84,7 @@ factors:
     direction: higher_is_worse
     table: [[0, 20], [3, 14], [12, 7], [30, 0]]
     guard: { min_count: 3, alpha: 0.05 }
+    absence_is_evidence: true    # the register covers the whole study area: no report near the place is a finding
 
   # ---- physical environment: walk-inspection ratings (already on 0..20; the
   # observations layer's rating_scale maps 1-5, 0-3 and written colours).
@@ -129,6 +138,8 @@ factors:
     effect: removes
     direction: higher_is_worse
     table: [[0, 20], [0.05, 14], [0.15, 7], [0.3, 0]]
+    # absence_is_evidence is false: a list of vegetation to trim is not an inventory of the
+    # place, so a place no polygon touches is not assessed rather than green.
 
   # ---- perceived safety (trygghet): survey answers and unsafe pins.
   - id: survey_unsafe
@@ -149,6 +160,7 @@ factors:
     direction: higher_is_worse
     table: [[0, 20], [2, 14], [5, 7], [10, 0]]
     guard: { min_count: 3, alpha: 0.05 }
+    absence_is_evidence: true    # the pin survey covers the whole study area: no pin near the place is a finding
 
   # ---- life and functions.
   - id: function_mix

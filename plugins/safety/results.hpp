@@ -44,7 +44,7 @@ struct SafetyResults {
   std::optional<IncidentTests> incidents;
   // section overlay, what_if
   std::optional<OverlayResult> overlay;
-  std::optional<std::vector<WhatIfRow>> what_if;
+  std::optional<WhatIfResult> what_if;
   std::size_t last() const { return rounds.size() - 1; }
 };
 

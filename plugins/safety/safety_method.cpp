@@ -103,6 +103,7 @@ void SafetyMethod::run(engine::RunContext& ctx) {
       res.change = safety::colourChanges(ctx, res.A);
       res.perception = safety::perceptionTests(ctx, res.cat, res.A);
       out.factorChanges();
+      out.placeChanges();
       out.perceptionChange();
       out.areaChange();
     }

@@ -15,6 +15,12 @@ void scoreValue(const Factor& f, FactorValue& v) {
     v.colour = sc::Colour::NotAssessed;
     if (v.note.empty()) v.note = fmt::format("{} pieces of evidence, fewer than {}", v.evidence, f.min_evidence);
   }
+  // No evidence at all reads as good only where the catalogue says absence is evidence.
+  if (v.evidence == 0 && !f.absence_is_evidence && (v.colour == sc::Colour::Green || v.colour == sc::Colour::Yellow)) {
+    v.too_little_evidence = true;
+    v.colour = sc::Colour::NotAssessed;
+    v.note = "no evidence (0): the catalogue does not count absence as evidence for this factor (absence_is_evidence)";
+  }
   if (f.guard && isCountMetric(f.metric)) {
     const auto g = sc::smallCountGuard(v.evidence, v.expected, f.guard_options);
     const auto c2 = sc::guardColour(v.colour, g);

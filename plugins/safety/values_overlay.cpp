@@ -82,6 +82,15 @@ void coveredShare(ValuesContext& vc, std::size_t f, const std::vector<geo::Wkb>&
   for (std::size_t p = 0; p < vc.P; ++p) {
     const BBox pb = geo::bbox(bufs[p]);
     const double pa = geo::area(bufs[p]);
+    // Evidence of a `removes` factor: every polygon touching the buffer, trimmed or
+    // not (a trimmed polygon shows the place was mapped and is now clear).
+    std::int64_t touching = 0;
+    if (fa.removes)
+      for (std::size_t k = 0; k < c.ms.size(); ++k) {
+        const auto& b = c.box[k];
+        if (b.maxx < pb.minx || b.minx > pb.maxx || b.maxy < pb.miny || b.miny > pb.maxy) continue;
+        touching += geo::intersects(c.cover[k], bufs[p]) ? 1 : 0;
+      }
     for (std::size_t r = 0; r < vc.R; ++r) {
       std::vector<geo::WkbView> parts;
       for (std::size_t k = 0; k < c.ms.size(); ++k) {
@@ -92,9 +101,10 @@ void coveredShare(ValuesContext& vc, std::size_t f, const std::vector<geo::Wkb>&
       }
       auto& v = vc.A.at(r, p, f);
       double covered = 0;
-      std::int64_t ev = 0;
+      std::int64_t ev = fa.removes ? touching : 0;
       if (!parts.empty()) {
-        for (const auto& part : parts) ev += geo::intersects(part, bufs[p]) ? 1 : 0;
+        if (!fa.removes)
+          for (const auto& part : parts) ev += geo::intersects(part, bufs[p]) ? 1 : 0;
         const auto u_all = parts.size() == 1 ? geo::Wkb(parts[0].begin(), parts[0].end()) : geo::unionAll(parts);
         covered = geo::area(geo::intersection(u_all, bufs[p]));
       }

@@ -18,6 +18,20 @@ struct WhatIfRow {
   std::string flip;    // "red→green"; "" when the colour stays
 };
 
-std::vector<WhatIfRow> whatIf(const engine::RunContext& ctx, const Catalogue& cat, const Assessment& A);
+// One per place with a changed value: its rows, the biggest flip and the
+// headline class now and as if the measures were done.
+struct WhatIfPlace {
+  std::size_t p = 0;
+  std::vector<std::size_t> rows;  // indices into the rows
+  int best = -1;                  // the row with the biggest colour gain among the flips (-1: none flips)
+  geo::scoring::Colour overall_now = {}, overall_what_if = {};
+};
+
+struct WhatIfResult {
+  std::vector<WhatIfRow> rows;
+  std::vector<WhatIfPlace> places;
+};
+
+WhatIfResult whatIf(const engine::RunContext& ctx, const Catalogue& cat, const Assessment& A);
 
 }  // namespace trygg::plugins::safety

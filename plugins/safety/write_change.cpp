@@ -1,4 +1,5 @@
-// The writer, section change: factor_changes, perception_change, area_change.
+// The writer, section change: factor_changes (table), place_changes,
+// perception_change, area_change.
 #include <cmath>
 
 #include <fmt/format.h>
@@ -19,20 +20,15 @@ void LayerWriter::factorChanges() {
   const auto& ch = *m_res.change;
   auto& L = m_ctx.gpkg->createLayer(
       {.name = layer("factor_changes"),
-       .geom = GeomType::Point,
+       .geom = GeomType::None,
        .fields = {{"place_id", FieldType::String}, {"place_name", FieldType::String}, {"area_id", FieldType::String},
                   {"factor", FieldType::String}, {"group", FieldType::String}, {"colour_before", FieldType::String},
                   {"colour_after", FieldType::String}, {"score_before", FieldType::Real},
                   {"score_after", FieldType::Real}, {"change", FieldType::String}},
        .title = fmt::format("Colour changes {} → {} ({})", m_res.rounds[0].name, m_res.rounds[m_res.last()].name,
                             m_o.prefix),
-       .description = "improved / unchanged / worse / not_comparable per place × factor",
-       .style_qml = data::qmlCategorized(GeomType::Point, "change",
-                                         {{"improved", "improved", data::kColourGreen},
-                                          {"unchanged", "unchanged", "#9e9e9e"},
-                                          {"worse", "worse", data::kColourRed},
-                                          {"", "not comparable", data::kColourNotAssessed}},
-                                         nullptr, 3.0)});
+       .description = "improved / unchanged / worse / not_comparable per place × factor (no geometry: the map is "
+                      "place_changes)"});
   for (std::size_t p = 0; p < places.size(); ++p)
     for (std::size_t f = 0; f < cat.factors.size(); ++f) {
       const auto& c = ch.at(p, f);
@@ -40,8 +36,54 @@ void LayerWriter::factorChanges() {
                             str(std::string(groupId(cat.factors[f].group))), colourValue(c.before),
                             colourValue(c.after), real(c.score_before), real(c.score_after),
                             str(std::string(sc::changeId(c.change)))};
-      L.add(m_anchor[p], vals);
+      L.add({}, vals);
     }
+}
+
+// One feature per place: counts of improved / unchanged / worse, the place's
+// change class, and each factor's transition ("red→green") as a column.
+void LayerWriter::placeChanges() {
+  const auto& places = *m_ctx.places;
+  const auto& cat = m_res.cat;
+  const auto& ch = *m_res.change;
+  std::vector<data::FieldDef> fields = {
+      {"place_id", FieldType::String}, {"name", FieldType::String}, {"area_id", FieldType::String},
+      {"n_improved", FieldType::Integer}, {"n_unchanged", FieldType::Integer}, {"n_worse", FieldType::Integer},
+      {"n_not_comparable", FieldType::Integer},
+      {"share_improved", FieldType::Real, "Improved / factors coloured in both rounds"},
+      {"change", FieldType::String, "improved (some improved, none worse), worse, mixed, unchanged, not_comparable"},
+      {"label", FieldType::String}};
+  for (const auto& fa : cat.factors) fields.push_back({fa.id, FieldType::String, fa.label_en});
+  data::QmlLabel label{.field = "label", .size_pt = 8};
+  auto& L = m_ctx.gpkg->createLayer(
+      {.name = layer("place_changes"),
+       .geom = GeomType::Point,
+       .fields = fields,
+       .title = fmt::format("Colour changes per place {} → {} ({})", m_res.rounds[0].name,
+                            m_res.rounds[m_res.last()].name, m_o.prefix),
+       .description = "One point per place: factors improved / unchanged / worse, and each factor's colour "
+                      "transition (NULL: not comparable)",
+       .style_qml = data::qmlCategorized(GeomType::Point, "change",
+                                         {{"improved", "improved", data::kColourGreen},
+                                          {"mixed", "mixed (some improved, some worse)", "#7b3294"},
+                                          {"unchanged", "unchanged", "#9e9e9e"},
+                                          {"worse", "worse", data::kColourRed},
+                                          {"not_comparable", "not comparable", data::kColourNotAssessed}},
+                                         &label, 4.0)});
+  for (std::size_t p = 0; p < places.size(); ++p) {
+    const auto& pc = ch.places[p];
+    const auto& s = pc.summary;
+    std::vector<Value> v{str(places[p].id), str(places[p].name), str(areaIdOf(p)), i64(s.improved),
+                         i64(s.unchanged), i64(s.worse), i64(s.not_comparable), real(s.shareImproved()),
+                         str(std::string(placeChangeId(pc.change))), str(pc.label)};
+    for (std::size_t f = 0; f < cat.factors.size(); ++f) {
+      const auto& c = ch.at(p, f);
+      v.push_back(c.change == sc::Change::NotComparable
+                      ? Value{}
+                      : str(fmt::format("{}→{}", sc::colourId(c.before), sc::colourId(c.after))));
+    }
+    L.add(m_anchor[p], v);
+  }
 }
 
 void LayerWriter::perceptionChange() {
@@ -54,13 +96,15 @@ void LayerWriter::perceptionChange() {
        .fields = {{"place_id", FieldType::String}, {"place_name", FieldType::String},
                   {"answers_before", FieldType::Integer64}, {"answers_after", FieldType::Integer64},
                   {"mean_before", FieldType::Real}, {"mean_after", FieldType::Real},
-                  {"w", FieldType::Real}, {"p_value", FieldType::Real}, {"improved", FieldType::Boolean}},
+                  {"w", FieldType::Real}, {"p_value", FieldType::Real}, {"improved", FieldType::Boolean},
+                  {"result", FieldType::String, "improved, no_improvement or too_few_answers"}},
        .title = fmt::format("Perceived safety before/after per place ({})", m_o.prefix),
        .description = "Wilcoxon rank-sum (Mann–Whitney, normal approximation with tie and continuity "
                       "corrections, as R's wilcox.test(exact = FALSE)), one-sided: answers improved",
-       .style_qml = data::qmlCategorized(GeomType::Point, "improved",
-                                         {{"1", "improved (p < alpha)", data::kColourGreen},
-                                          {"0", "no significant improvement", "#9e9e9e"}},
+       .style_qml = data::qmlCategorized(GeomType::Point, "result",
+                                         {{"improved", "improved (p < alpha)", data::kColourGreen},
+                                          {"no_improvement", "no significant improvement", "#9e9e9e"},
+                                          {"too_few_answers", "too few answers to test", data::kColourNotAssessed}},
                                          nullptr, 3.0)});
   std::int64_t improved_places = 0;
   for (std::size_t p = 0; p < places.size(); ++p) {
@@ -72,7 +116,8 @@ void LayerWriter::perceptionChange() {
     const Value vals[] = {str(places[p].id), str(places[p].name), m_sup.count(r.n_x, key + ".answers"),
                           m_sup.count(r.n_y, key + ".answers"), small ? Value{} : real(r.mean_x),
                           small ? Value{} : real(r.mean_y), small ? Value{} : real(r.w), small ? Value{} : real(r.p),
-                          boolean(imp)};
+                          boolean(imp),
+                          str(imp ? "improved" : small || !std::isfinite(r.p) ? "too_few_answers" : "no_improvement")};
     Lp.add(m_anchor[p], vals);
   }
   m_meta["perceived_safety_improved_places"] = improved_places;
@@ -83,6 +128,7 @@ void LayerWriter::areaChange() {
   const auto& ch = *m_res.change;
   const auto& t = *m_res.perception;
   const std::string key = layer("area_change");
+  data::QmlLabel label{.field = "label", .size_pt = 9};
   auto& LA = m_ctx.gpkg->createLayer(
       {.name = key,
        .geom = GeomType::MultiPolygon,
@@ -103,11 +149,14 @@ void LayerWriter::areaChange() {
                   {"survey_mean_after", FieldType::Real}, {"survey_p", FieldType::Real},
                   {"perceived_improved", FieldType::Boolean}, {"pins_before", FieldType::Integer64},
                   {"pins_after", FieldType::Integer64}, {"pins_rate_ratio", FieldType::Real},
-                  {"pins_p", FieldType::Real}},
+                  {"pins_p", FieldType::Real},
+                  {"assessed", FieldType::Boolean, "Has place × factor pairs coloured in both rounds"},
+                  {"label", FieldType::String}},
        .title = fmt::format("Before/after per area against the {:.0f} % goal ({})", 100 * m_o.min_improved_share,
                             m_o.prefix),
        .description = "share_improved = improved / place × factor pairs coloured in both rounds",
-       .style_qml = data::qmlShareImproved(GeomType::MultiPolygon, "share_improved", m_o.min_improved_share)});
+       .style_qml = data::qmlShareImproved(GeomType::MultiPolygon, "share_improved", m_o.min_improved_share,
+                                           &label)});
   auto& jareas = m_meta["areas"] = nlohmann::json::array();
   for (std::size_t a = 0; a < areas.size(); ++a) {
     const auto& s = ch.areas[a];
@@ -138,6 +187,10 @@ void LayerWriter::areaChange() {
     v.push_back(m_sup.count(t.pins_after[a], key + ".pins"));
     v.push_back(real(pt.rateRatio));
     v.push_back(real(t.pins_before[a] + t.pins_after[a] > 0 ? pt.pValue : NAN));
+    v.push_back(boolean(s.pairs > 0));
+    v.push_back(str(s.pairs > 0 ? fmt::format("{}: {:.0f} % improved{}", areas[a].name, 100 * s.shareImproved(),
+                                              s.goalMet(m_o.min_improved_share) ? " (goal met)" : "")
+                                : fmt::format("{}: not assessed", areas[a].name)));
     LA.add(areas[a].geom.wkb, v);
     jareas.push_back({{"area_id", areas[a].id}, {"name", areas[a].name}, {"pairs", s.pairs},
                       {"improved", s.improved},

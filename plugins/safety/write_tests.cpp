@@ -27,13 +27,18 @@ void LayerWriter::incidentTests() {
                   {"rrr_high", FieldType::Real}, {"rrr_p", FieldType::Real},
                   {"buffer_before", FieldType::Integer64}, {"buffer_after", FieldType::Integer64},
                   {"wdq", FieldType::Real}, {"wdq_verdict", FieldType::String}, {"wdq_note", FieldType::String},
-                  {"significant", FieldType::Boolean}},
+                  {"significant", FieldType::Boolean},
+                  {"direction", FieldType::String, "rose, fell, no_change or no_data (the rate ratio after/before)"},
+                  {"change_pct", FieldType::Real, "100 (rate ratio - 1): the change of the daily rate in %"},
+                  {"result", FieldType::String, "rose_significant, fell_significant, not_significant, no_data"}},
        .title = fmt::format("Incident change tests ({})", m_o.prefix),
        .description = "Exact Poisson rate ratio after/before (R's poisson.test), ratio of rate ratios vs the "
                       "control, WDQ with a buffer ring",
-       .style_qml = data::qmlCategorized(GeomType::MultiPolygon, "significant",
-                                         {{"1", "significant change", "#7b3294"},
-                                          {"0", "no significant change", "#bababa"}},
+       .style_qml = data::qmlCategorized(GeomType::MultiPolygon, "result",
+                                         {{"rose_significant", "rose (significant)", data::kColourRed},
+                                          {"fell_significant", "fell (significant)", data::kColourGreen},
+                                          {"not_significant", "no significant change", "#9e9e9e"},
+                                          {"no_data", "no incidents in either period", data::kColourNotAssessed}},
                                          nullptr, 2.0, true)});
   for (const auto& u : t.units) {
     const bool empty = u.before + u.after == 0;
@@ -45,7 +50,11 @@ void LayerWriter::incidentTests() {
                        real(u.rrr.confHigh), real(u.rrr.pValue), m_sup.count(u.buffer_before, key + ".buffer"),
                        m_sup.count(u.buffer_after, key + ".buffer"), real(u.wdq.applicable ? u.wdq.wdq : NAN),
                        str(std::string(geo::change::toString(u.wdq.verdict))),
-                       str(u.wdq.applicable ? u.wdq.interpretation : u.wdq.reason), boolean(u.significant)};
+                       str(u.wdq.applicable ? u.wdq.interpretation : u.wdq.reason), boolean(u.significant),
+                       str(u.direction), real(u.change_pct),
+                       str(u.direction == "no_data" ? "no_data"
+                           : u.significant          ? u.direction + "_significant"
+                                                    : "not_significant")};
     L.add(u.geom, v);
   }
   m_meta["tests"] = {{"units", t.units.size()}, {"control_before", t.control_before},

@@ -43,6 +43,7 @@ class LayerWriter {
   void actionPlan();
   void perceptionSplits();
   void factorChanges();
+  void placeChanges();
   void perceptionChange();
   void areaChange();
   void incidentTests();

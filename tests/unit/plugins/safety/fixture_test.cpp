@@ -185,7 +185,11 @@ TEST_F(Fixture, PlacesByGroup) {
   EXPECT_EQ(r.at("life_functions"), "yellow");
   EXPECT_EQ(r.at("actual_safety"), "green");
   EXPECT_EQ(r.at("perceived_overall"), "green");
-  EXPECT_EQ(r.at("overall"), "yellow");
+  EXPECT_EQ(r.at("worst_group"), "yellow");  // the former headline (worst group), kept as a column
+  EXPECT_EQ(r.at("overall"), "green");        // the headline: 0 of 7 red, 6 of 7 green
+  EXPECT_EQ(r.at("share_red"), "0.0");
+  EXPECT_EQ(r.at("n_assessed"), "7");
+  EXPECT_EQ(r.at("label"), "Torget (0/7 red)");
   EXPECT_EQ(r.at("worst_factors"), "");
   EXPECT_EQ(r.at("n_green"), "6");
   EXPECT_EQ(r.at("n_yellow"), "1");
@@ -193,19 +197,56 @@ TEST_F(Fixture, PlacesByGroup) {
   EXPECT_EQ(r.at("crime_disorder"), "green");
   EXPECT_EQ(r.at("physical_environment"), "red");
   EXPECT_EQ(r.at("perceived_safety"), "not_assessed");
-  EXPECT_EQ(r.at("overall"), "red");
+  EXPECT_EQ(r.at("overall"), "red");  // 3 of 6 assessed red: 50 % >= 25 %
+  EXPECT_EQ(r.at("worst_group"), "red");
+  EXPECT_NEAR(num(r.at("share_red")), 0.5, 1e-12);
   EXPECT_EQ(r.at("worst_factors"), "lit_share,function_mix,lighting");
   EXPECT_EQ(r.at("n_red"), "3");
   EXPECT_EQ(r.at("n_not_assessed"), "1");
   r = db.one("SELECT * FROM safety_places_baseline WHERE place_id='P1'");
   EXPECT_EQ(r.at("crime_disorder"), "red");
-  EXPECT_EQ(r.at("overall"), "red");
+  EXPECT_EQ(r.at("overall"), "red");  // 4 of 7 red
+  EXPECT_EQ(r.at("worst_group"), "red");
   EXPECT_EQ(r.at("worst_factors"), "disorder,survey_unsafe,lighting,violence");
+  // P2 at the follow-up: 1 red of 7 (14 % < 15 %), 2 green of 7 (29 % < 40 %): yellow.
+  r = db.one("SELECT * FROM safety_places_followup WHERE place_id='P2'");
+  EXPECT_EQ(r.at("overall"), "yellow");
+  EXPECT_EQ(r.at("n_red"), "1");
+  EXPECT_EQ(r.at("n_green"), "2");
+}
+
+// One feature per place and round, each factor's colour and score as columns.
+TEST_F(Fixture, PlacesAreWide) {
+  Db db(gpkg);
+  for (const char* l : {"safety_places_baseline", "safety_places_followup", "safety_place_changes"}) {
+    EXPECT_EQ(db.one(std::string("SELECT count(*) n, count(DISTINCT place_id) d FROM ") + l).at("n"), "3") << l;
+    EXPECT_EQ(db.one(std::string("SELECT count(DISTINCT place_id) d FROM ") + l).at("d"), "3") << l;
+  }
+  auto r = db.one("SELECT * FROM safety_places_baseline WHERE place_id='P1'");
+  for (const char* f : {"violence", "disorder", "lighting", "litter", "survey_unsafe", "lit_share", "function_mix"}) {
+    EXPECT_TRUE(r.count(std::string(f) + "_colour")) << f;
+    EXPECT_TRUE(r.count(std::string(f) + "_score")) << f;
+  }
+  EXPECT_EQ(r.at("lighting_colour"), "red");
+  EXPECT_DOUBLE_EQ(num(r.at("lighting_score")), 5);
+  EXPECT_EQ(r.at("lit_share_colour"), "green");
+  r = db.one("SELECT * FROM safety_places_baseline WHERE place_id='P3'");
+  EXPECT_EQ(r.at("litter_colour"), "not_assessed");
+  EXPECT_EQ(r.at("litter_score"), "NULL");
+  // The long tables have no geometry.
+  for (const char* l : {"safety_place_factors", "safety_factor_changes", "safety_action_plan_items"})
+    EXPECT_EQ(db.one(std::string("SELECT data_type FROM gpkg_contents WHERE table_name='") + l + "'").at("data_type"),
+              "attributes")
+        << l;
+  for (const char* l : {"safety_places_baseline", "safety_place_changes", "safety_action_plan"})
+    EXPECT_EQ(db.one(std::string("SELECT data_type FROM gpkg_contents WHERE table_name='") + l + "'").at("data_type"),
+              "features")
+        << l;
 }
 
 TEST_F(Fixture, ActionPlan) {
   Db db(gpkg);
-  const auto rows = db.rows("SELECT rank, place_id, factor, colour FROM safety_action_plan ORDER BY rank");
+  const auto rows = db.rows("SELECT rank, place_id, factor, colour FROM safety_action_plan_items ORDER BY rank");
   const std::vector<std::pair<std::string, std::string>> want = {
       {"P2", "lit_share"},    {"P3", "lit_share"},    {"P3", "function_mix"}, {"P3", "lighting"},
       {"P2", "violence"},     {"P1", "function_mix"}, {"P2", "function_mix"}, {"P2", "lighting"},
@@ -217,7 +258,23 @@ TEST_F(Fixture, ActionPlan) {
     EXPECT_EQ(rows[k].at("factor"), want[k].second) << k;
     EXPECT_EQ(rows[k].at("colour"), k < 4 ? "red" : "yellow") << k;
   }
-  EXPECT_EQ(db.one("SELECT measures FROM safety_action_plan WHERE rank=1").at("measures"), "L2");
+  EXPECT_EQ(db.one("SELECT measures FROM safety_action_plan_items WHERE rank=1").at("measures"), "L2");
+  // One point per place, ranked by its worst item: P2 (lit_share), P3, P1 (function_mix).
+  const auto places = db.rows("SELECT * FROM safety_action_plan ORDER BY rank");
+  ASSERT_EQ(places.size(), 3u);
+  EXPECT_EQ(places[0].at("place_id"), "P2");
+  EXPECT_EQ(places[0].at("n_items"), "5");
+  EXPECT_EQ(places[0].at("overall"), "yellow");
+  EXPECT_EQ(places[0].at("measures"), "L2");
+  EXPECT_EQ(places[0].at("top_items").rfind("lit_share (red): 0 % covered", 0), 0u) << places[0].at("top_items");
+  EXPECT_NE(places[0].at("top_items").find("violence (yellow): 4 incidents"), std::string::npos);
+  EXPECT_EQ(places[1].at("place_id"), "P3");
+  EXPECT_EQ(places[1].at("n_items"), "4");
+  EXPECT_EQ(places[1].at("overall"), "red");
+  EXPECT_EQ(places[2].at("place_id"), "P1");
+  EXPECT_EQ(places[2].at("rank"), "3");
+  EXPECT_EQ(places[2].at("n_items"), "1");
+  EXPECT_EQ(places[2].at("overall"), "green");
 }
 
 TEST_F(Fixture, FactorChangesAndAreas) {
@@ -236,7 +293,30 @@ TEST_F(Fixture, FactorChangesAndAreas) {
   EXPECT_EQ(c("P3", "disorder"), "improved");
   EXPECT_EQ(c("P3", "litter"), "not_comparable");
 
+  // One point per place: counts and each factor's transition.
+  auto pc = db.one("SELECT * FROM safety_place_changes WHERE place_id='P1'");
+  EXPECT_EQ(pc.at("n_improved"), "5");
+  EXPECT_EQ(pc.at("n_unchanged"), "2");
+  EXPECT_EQ(pc.at("n_worse"), "0");
+  EXPECT_EQ(pc.at("change"), "improved");
+  EXPECT_NEAR(num(pc.at("share_improved")), 5.0 / 7, 1e-12);
+  EXPECT_EQ(pc.at("lighting"), "red→green");
+  EXPECT_EQ(pc.at("lit_share"), "green→green");
+  pc = db.one("SELECT * FROM safety_place_changes WHERE place_id='P3'");
+  EXPECT_EQ(pc.at("n_improved"), "1");
+  EXPECT_EQ(pc.at("n_worse"), "1");
+  EXPECT_EQ(pc.at("n_not_comparable"), "2");
+  EXPECT_EQ(pc.at("change"), "mixed");
+  EXPECT_EQ(pc.at("lighting"), "green→red");
+  EXPECT_EQ(pc.at("litter"), "NULL");
+  pc = db.one("SELECT * FROM safety_place_changes WHERE place_id='P2'");
+  EXPECT_EQ(pc.at("n_improved"), "1");
+  EXPECT_EQ(pc.at("n_unchanged"), "5");
+  EXPECT_EQ(pc.at("change"), "improved");
+
   auto a1 = db.one("SELECT * FROM safety_area_change WHERE area_id='A1'");
+  EXPECT_EQ(a1.at("assessed"), "1");
+  EXPECT_NE(a1.at("label").find("46 % improved (goal met)"), std::string::npos) << a1.at("label");
   EXPECT_EQ(a1.at("pairs"), "13");
   EXPECT_EQ(a1.at("improved"), "6");
   EXPECT_EQ(a1.at("unchanged"), "7");
@@ -286,6 +366,7 @@ TEST_F(Fixture, FactorChangesAndAreas) {
   auto p1 = db.one("SELECT * FROM safety_perception_change WHERE place_id='P1'");
   EXPECT_NEAR(num(p1.at("p_value")), 0.0238390515680109, 1e-12);  // R, fixture.csv
   EXPECT_EQ(p1.at("improved"), "1");
+  EXPECT_EQ(p1.at("result"), "improved");
 }
 
 TEST_F(Fixture, IncidentTests) {
@@ -310,10 +391,16 @@ TEST_F(Fixture, IncidentTests) {
   EXPECT_NEAR(num(a1.at("rrr_p")), rrr.pValue, 1e-12);
   EXPECT_NEAR(num(a1.at("wdq")), 0.2 / -0.9, 1e-12);  // success 0.8 - 1.7, buffer 0.4 - 0.2
   EXPECT_EQ(a1.at("wdq_verdict"), "displacement");
+  EXPECT_EQ(a1.at("direction"), "fell");
+  EXPECT_NEAR(num(a1.at("change_pct")), 100 * ((8.0 / 365) / (17.0 / 366) - 1), 1e-9);
+  EXPECT_EQ(a1.at("significant"), "0");
+  EXPECT_EQ(a1.at("result"), "not_significant");
   const auto& a2 = by.at("A2");
   EXPECT_EQ(a2.at("before"), "2");
   EXPECT_EQ(a2.at("after"), "0");
   EXPECT_EQ(a2.at("buffer_before"), "0");
+  EXPECT_EQ(a2.at("direction"), "fell");
+  EXPECT_DOUBLE_EQ(num(a2.at("change_pct")), -100);
   const auto& p1 = by.at("P1");
   EXPECT_EQ(p1.at("unit_type"), "place");
   EXPECT_EQ(p1.at("before"), "8");
@@ -342,7 +429,7 @@ TEST_F(Fixture, OverlayAndWhatIf) {
   EXPECT_EQ(l3.at("n_red_factors"), "3");
   EXPECT_EQ(db.one("SELECT red_factors FROM safety_measure_cover WHERE measure_id='L2'").at("red_factors"), "P2:lit_share");
 
-  const auto rows = db.rows("SELECT * FROM safety_what_if ORDER BY place_id");
+  const auto rows = db.rows("SELECT * FROM safety_what_if_items ORDER BY place_id");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].at("place_id"), "P2");
   EXPECT_EQ(rows[0].at("factor"), "lit_share");
@@ -351,22 +438,45 @@ TEST_F(Fixture, OverlayAndWhatIf) {
   EXPECT_EQ(rows[0].at("colour_now"), "red");
   EXPECT_EQ(rows[0].at("colour_what_if"), "green");  // the lighting colour flips
   EXPECT_EQ(rows[0].at("colour_changes"), "1");
+  EXPECT_EQ(rows[0].at("flip"), "red→green");
   EXPECT_EQ(rows[1].at("place_id"), "P3");
   EXPECT_NEAR(num(rows[1].at("value_what_if")), 1, 1e-9);
   EXPECT_EQ(rows[1].at("colour_what_if"), "green");
+  EXPECT_EQ(rows[1].at("flip"), "red→green");
   EXPECT_EQ(meta()["what_if"]["colours_changed"], 2);
+  // One point per place. P2: lit share red→green, so the headline goes from 1 red of 7 to 0 red and 3 green
+  // of 7 (43 %): yellow -> green. P3: 3 red of 6 -> 2 red of 6 (33 %): red stays.
+  const auto wp = db.rows("SELECT * FROM safety_what_if ORDER BY place_id");
+  ASSERT_EQ(wp.size(), 2u);
+  EXPECT_EQ(wp[0].at("place_id"), "P2");
+  EXPECT_EQ(wp[0].at("factor"), "lit_share");
+  EXPECT_EQ(wp[0].at("flip"), "red→green");
+  EXPECT_EQ(wp[0].at("flips"), "lit_share red→green");
+  EXPECT_EQ(wp[0].at("colour_changes"), "1");
+  EXPECT_EQ(wp[0].at("overall_now"), "yellow");
+  EXPECT_EQ(wp[0].at("overall_what_if"), "green");
+  EXPECT_EQ(wp[1].at("overall_now"), "red");
+  EXPECT_EQ(wp[1].at("overall_what_if"), "red");
 }
 
 TEST_F(Fixture, StylesAndMetadata) {
   Db db(gpkg);
-  for (const char* l : {"safety_place_factors", "safety_places_baseline", "safety_places_followup", "safety_action_plan",
-                        "safety_factor_changes", "safety_area_change", "safety_incident_tests", "safety_what_if",
-                        "safety_measure_cover", "safety_sppt"})
+  // place_factors and factor_changes are attribute tables now (no style); their maps are places_<round> and place_changes.
+  for (const char* l : {"safety_places_baseline", "safety_places_followup", "safety_action_plan",
+                        "safety_place_changes", "safety_perception_change", "safety_area_change",
+                        "safety_incident_tests", "safety_what_if", "safety_measure_cover", "safety_sppt"})
     EXPECT_EQ(db.one(std::string("SELECT count(*) n FROM layer_styles WHERE f_table_name='") + l + "'").at("n"), "1") << l;
   const auto m = meta();
   EXPECT_EQ(m["rounds"][0]["date"], "2024-06-30");
   EXPECT_EQ(m["rounds"][1]["incident_period"], "12 months ending 2025-06-30");
   EXPECT_FALSE(m.contains("missing_rounds"));
+  // Baseline: P1 4/7 red, P3 2/5 red (red); P2 1/6 = 17 % red (yellow). Follow-up: P1 green, P2 yellow, P3 red.
+  EXPECT_EQ(m["places_overall"]["baseline"]["red"], 2);
+  EXPECT_EQ(m["places_overall"]["baseline"]["yellow"], 1);
+  EXPECT_EQ(m["places_overall"]["followup"]["green"], 1);
+  EXPECT_EQ(m["places_overall"]["followup"]["yellow"], 1);
+  EXPECT_EQ(m["places_overall"]["followup"]["red"], 1);
+  EXPECT_TRUE(m.contains("headline_rule"));
 }
 
 // The publish profile: counts 1..4 and survey groups under 5 are NULL, and the
