@@ -1,6 +1,9 @@
 // End to end: the demo town through the CLI, as the README's first command does,
 // then the outputs inspected as a GIS officer would (styles, layers, counts, the
 // planted emerging hotspots).
+#include <map>
+#include <string>
+
 #include <gdal.h>
 #include <ogrsf_frmts.h>
 
@@ -132,13 +135,40 @@ TEST_F(DemoRun, SafetyAnalysisMeetsAndMissesTheGoalAndWhatIfFlipsLighting) {
   for (auto& f : *change) (f->GetFieldAsInteger("goal_met") ? met : missed)++;
   EXPECT_GE(met, 1);     // docs/demo.md: Centrum meets the 25 % goal
   EXPECT_GE(missed, 1);  // Norra Backa misses it
-  auto* what_if = ds->GetLayerByName("safety_what_if");
+  auto* what_if = ds->GetLayerByName("safety_what_if_items");
   ASSERT_NE(what_if, nullptr);
   what_if->SetAttributeFilter("place_id = 'P15' AND factor = 'lit_share'");
   auto f = std::unique_ptr<OGRFeature>(what_if->GetNextFeature());
   ASSERT_TRUE(f);
   EXPECT_STREQ(f->GetFieldAsString("colour_now"), "red");
   EXPECT_STREQ(f->GetFieldAsString("colour_what_if"), "green");
+  GDALClose(ds);
+}
+
+// The headline colour tells places apart (docs/factors.md): the baseline map has
+// all three colours, and Centrum (A1, which meets the goal) has more green
+// places at the follow-up than at the baseline.
+TEST_F(DemoRun, SafetyHeadlineColourDistinguishesPlaces) {
+  ASSERT_EQ(s_run->exit_code, 0) << s_run->output;
+  auto* ds = static_cast<GDALDataset*>(GDALOpenEx(out("angsby.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  ASSERT_NE(ds, nullptr);
+  std::map<std::string, int> base, centrum_base, centrum_follow;
+  for (const char* round : {"baseline", "followup"}) {
+    auto* l = ds->GetLayerByName((std::string("safety_places_") + round).c_str());
+    ASSERT_NE(l, nullptr);
+    EXPECT_EQ(l->GetFeatureCount(), 47);  // one point per place
+    for (auto& f : *l) {
+      const std::string c = f->GetFieldAsString("overall");
+      if (std::string(round) == "baseline") ++base[c];
+      if (std::string(f->GetFieldAsString("area_id")) == "A1")
+        ++(std::string(round) == "baseline" ? centrum_base : centrum_follow)[c];
+    }
+  }
+  EXPECT_GE(base["red"], 5);
+  EXPECT_GE(base["yellow"], 5);
+  EXPECT_GE(base["green"], 3);
+  EXPECT_GT(centrum_follow["green"], centrum_base["green"]);
+  EXPECT_LT(centrum_follow["red"], centrum_base["red"]);
   GDALClose(ds);
 }
 
