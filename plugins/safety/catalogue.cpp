@@ -145,14 +145,46 @@ struct Parser {
     return h;
   }
 
+  // What factor() saw besides the factor's fields; checkFactor() reads it.
+  struct Seen {
+    bool has_table = false, has_direction = false, has_problem_below = false;
+    std::optional<Source> source;
+    YAML::Node metric_node, table_node, direction_node;
+  };
+
+  Metric metric(const YAML::Node& v) const {
+    const auto m = str(v, "metric");
+    for (const auto& i : kMetrics)
+      if (m == i.id) return i.metric;
+    std::string list;
+    for (const auto& i : kMetrics) list += (list.empty() ? "" : ", ") + std::string(i.id);
+    fail(v, fmt::format("unknown metric '{}'; known metrics: {} (a new kind of metric needs code: "
+                        "plugins/safety/factor_values.hpp)", m, list));
+  }
+
+  void guard(const YAML::Node& v, Factor& f) const {
+    if (v.IsScalar()) {
+      f.guard = boolean(v, "guard");
+    } else if (v.IsMap()) {
+      f.guard = true;
+      for (const auto& g : v) {
+        const auto gk = g.first.as<std::string>();
+        if (gk == "min_count") f.guard_options.min_count = static_cast<std::int64_t>(num(g.second, gk));
+        else if (gk == "alpha") {
+          f.guard_options.alpha = num(g.second, gk);
+          if (!(f.guard_options.alpha > 0 && f.guard_options.alpha < 1)) fail(g.second, "alpha must be in (0, 1)");
+        } else fail(g.first, fmt::format("unknown key '{}' in guard; use min_count and alpha", gk));
+      }
+    } else fail(v, "'guard' is true/false or { min_count: 3, alpha: 0.05 }");
+  }
+
   Factor factor(const YAML::Node& n, const sc::Bands& default_bands) const {
     if (!n.IsMap()) fail(n, "each factor must be a mapping with at least id, group, source, metric and table");
     Factor f;
     f.where = where(n);
     f.bands = default_bands;
-    bool has_table = false, has_direction = false, has_problem_below = false;
-    std::optional<Source> source;
-    YAML::Node metric_node, table_node, direction_node;
+    Seen seen;
+    auto& [has_table, has_direction, has_problem_below, source, metric_node, table_node, direction_node] = seen;
     static const std::set<std::string> known = {
         "id", "label_sv", "label_en", "group", "source", "metric", "direction", "table", "bands", "min_evidence",
         "layer", "radius", "categories", "guard", "factor", "combine", "problem_below", "question",
@@ -185,19 +217,7 @@ struct Parser {
         else fail(v, fmt::format("unknown source '{}'; use incidents, observations, perception or overlay", s));
       } else if (k == "metric") {
         metric_node = v;
-        const auto m = str(v, k);
-        bool found = false;
-        for (const auto& i : kMetrics)
-          if (m == i.id) {
-            f.metric = i.metric;
-            found = true;
-          }
-        if (!found) {
-          std::string list;
-          for (const auto& i : kMetrics) list += (list.empty() ? "" : ", ") + std::string(i.id);
-          fail(v, fmt::format("unknown metric '{}'; known metrics: {} (a new kind of metric needs code: "
-                              "plugins/safety/metrics.cpp)", m, list));
-        }
+        f.metric = metric(v);
       } else if (k == "direction") {
         direction_node = v;
         has_direction = true;
@@ -234,19 +254,7 @@ struct Parser {
           f.categories_text += (f.categories_text.empty() ? "" : ",") + std::string(categoryId(*cat));
         }
       } else if (k == "guard") {
-        if (v.IsScalar()) {
-          f.guard = boolean(v, k);
-        } else if (v.IsMap()) {
-          f.guard = true;
-          for (const auto& g : v) {
-            const auto gk = g.first.as<std::string>();
-            if (gk == "min_count") f.guard_options.min_count = static_cast<std::int64_t>(num(g.second, gk));
-            else if (gk == "alpha") {
-              f.guard_options.alpha = num(g.second, gk);
-              if (!(f.guard_options.alpha > 0 && f.guard_options.alpha < 1)) fail(g.second, "alpha must be in (0, 1)");
-            } else fail(g.first, fmt::format("unknown key '{}' in guard; use min_count and alpha", gk));
-          }
-        } else fail(v, "'guard' is true/false or { min_count: 3, alpha: 0.05 }");
+        guard(v, f);
       } else if (k == "factor") f.obs_factor = str(v, k);
       else if (k == "combine") {
         const auto c = sc::parseCombine(str(v, k));
@@ -274,6 +282,13 @@ struct Parser {
         if (!(f.walk_radius_m > 0)) fail(v, "walk_radius must be > 0 metres");
       }
     }
+    checkFactor(n, seen, f);
+    return f;
+  }
+
+  // The checks and defaults that need the whole factor.
+  void checkFactor(const YAML::Node& n, const Seen& seen, Factor& f) const {
+    const auto& [has_table, has_direction, has_problem_below, source, metric_node, table_node, direction_node] = seen;
     if (f.id.empty()) fail(n, "a factor needs an 'id' (snake_case, unique)");
     if (!metric_node) fail(n, fmt::format("factor '{}' needs a 'metric'", f.id));
     if (!has_table) fail(n, fmt::format("factor '{}' needs a 'table' of [raw, score] pairs", f.id));
@@ -312,7 +327,6 @@ struct Parser {
     if ((f.metric == Metric::LitShare || f.metric == Metric::CoverShare) && f.measure_kind.empty())
       f.measure_kind = f.metric == Metric::LitShare ? "street_light" : "vegetation";
     if (f.metric == Metric::CoverShare && !n["effect"]) f.removes = true;
-    return f;
   }
 };
 
