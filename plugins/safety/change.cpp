@@ -23,11 +23,12 @@ std::string_view placeChangeId(PlaceChangeClass c) {
 
 namespace {
 
+// The net change: more factors improved than got worse, or the opposite.
 PlaceChangeClass classOf(const sc::ChangeSummary& s) {
   if (s.pairs == 0) return PlaceChangeClass::NotComparable;
-  if (s.improved > 0 && s.worse > 0) return PlaceChangeClass::Mixed;
-  if (s.improved > 0) return PlaceChangeClass::Improved;
-  if (s.worse > 0) return PlaceChangeClass::Worse;
+  if (s.improved > s.worse) return PlaceChangeClass::Improved;
+  if (s.worse > s.improved) return PlaceChangeClass::Worse;
+  if (s.improved > 0) return PlaceChangeClass::Mixed;
   return PlaceChangeClass::Unchanged;
 }
 

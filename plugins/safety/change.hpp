@@ -19,8 +19,9 @@ struct FactorChange {
   geo::scoring::Change change = geo::scoring::Change::NotComparable;
 };
 
-// improved: some factor improved and none got worse; worse: the opposite;
-// mixed: both; unchanged: pairs but neither; not_comparable: no pairs.
+// improved: more factors improved than got worse; worse: the opposite; mixed:
+// as many improved as got worse (at least one); unchanged: pairs but no change;
+// not_comparable: no pairs.
 enum class PlaceChangeClass : std::uint8_t { Improved, Unchanged, Worse, Mixed, NotComparable };
 std::string_view placeChangeId(PlaceChangeClass c);
 

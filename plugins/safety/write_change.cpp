@@ -51,7 +51,9 @@ void LayerWriter::placeChanges() {
       {"n_improved", FieldType::Integer}, {"n_unchanged", FieldType::Integer}, {"n_worse", FieldType::Integer},
       {"n_not_comparable", FieldType::Integer},
       {"share_improved", FieldType::Real, "Improved / factors coloured in both rounds"},
-      {"change", FieldType::String, "improved (some improved, none worse), worse, mixed, unchanged, not_comparable"},
+      {"change", FieldType::String,
+       "improved (more factors improved than got worse), worse (the opposite), mixed (as many), unchanged, "
+       "not_comparable"},
       {"label", FieldType::String}};
   for (const auto& fa : cat.factors) fields.push_back({fa.id, FieldType::String, fa.label_en});
   data::QmlLabel label{.field = "label", .size_pt = 8};
@@ -64,10 +66,10 @@ void LayerWriter::placeChanges() {
        .description = "One point per place: factors improved / unchanged / worse, and each factor's colour "
                       "transition (NULL: not comparable)",
        .style_qml = data::qmlCategorized(GeomType::Point, "change",
-                                         {{"improved", "improved", data::kColourGreen},
-                                          {"mixed", "mixed (some improved, some worse)", "#7b3294"},
+                                         {{"improved", "improved (more improved than worse)", data::kColourGreen},
+                                          {"mixed", "mixed (as many improved as worse)", "#7b3294"},
                                           {"unchanged", "unchanged", "#9e9e9e"},
-                                          {"worse", "worse", data::kColourRed},
+                                          {"worse", "worse (more worse than improved)", data::kColourRed},
                                           {"not_comparable", "not comparable", data::kColourNotAssessed}},
                                          &label, 4.0)});
   for (std::size_t p = 0; p < places.size(); ++p) {

@@ -196,11 +196,11 @@ TEST(ActionPlan, ItemsWorstFirstAndOnePerPlace) {
   EXPECT_EQ(plan.places[1].top_items.find("b (red)"), 0u);
 }
 
-// Stage 5 on a hand-made assessment: per place the counts and the class; an
+// Stage 5 on a hand-made assessment: per place the counts and the net class; an
 // area no place lies in has no pairs (area_change: assessed false).
 TEST(Change, PlaceClassesAndAnAreaWithoutPairs) {
   std::vector<model::Area> areas(2);
-  std::vector<model::Place> places(4);
+  std::vector<model::Place> places(5);
   std::vector<model::Measure> measures;
   for (std::size_t p = 0; p < places.size(); ++p) places[p].name = "P" + std::to_string(p);
   engine::RunContext ctx;
@@ -208,30 +208,33 @@ TEST(Change, PlaceClassesAndAnAreaWithoutPairs) {
   ctx.places = &places;
   ctx.measures = &measures;
   // round 0 then round 1, places 0..3, factors a..d
-  auto A = grid(4, 4,
+  auto A = grid(5, 4,
                 {{C::Red, C::Yellow, C::Green, C::NotAssessed},      // P0 before
                  {C::Green, C::Green, C::Red, C::Yellow},            // P1 before
                  {C::Yellow, C::Yellow, C::Yellow, C::Yellow},       // P2 before
                  {C::NotAssessed, C::NotAssessed, C::Red, C::Red},   // P3 before
+                 {C::Red, C::Red, C::Green, C::Yellow},              // P4 before
                  {C::Green, C::Yellow, C::Green, C::Green},          // P0 after: 1 improved, 2 unchanged, 1 n/c
                  {C::Green, C::Red, C::Green, C::Yellow},            // P1 after: 1 improved, 1 worse
                  {C::Yellow, C::Yellow, C::Yellow, C::Yellow},       // P2 after: unchanged
-                 {C::Green, C::Green, C::NotAssessed, C::NotAssessed}});  // P3: nothing comparable
-  A.place_areas = {{0}, {0}, {0}, {0}};
+                 {C::Green, C::Green, C::NotAssessed, C::NotAssessed},  // P3: nothing comparable
+                 {C::Green, C::Yellow, C::Red, C::Yellow}});  // P4: 2 improved, 1 worse: improved (net)
+  A.place_areas = {{0}, {0}, {0}, {0}, {0}};
   const auto ch = colourChanges(ctx, A);
   EXPECT_EQ(ch.places[0].change, PlaceChangeClass::Improved);
   EXPECT_EQ(ch.places[0].summary.improved, 1);
   EXPECT_EQ(ch.places[0].summary.unchanged, 2);
   EXPECT_EQ(ch.places[0].summary.not_comparable, 1);
   EXPECT_EQ(ch.places[0].label, "P0 (1/3 improved)");
-  EXPECT_EQ(ch.places[1].change, PlaceChangeClass::Mixed);
+  EXPECT_EQ(ch.places[1].change, PlaceChangeClass::Mixed);  // 1 improved, 1 worse
+  EXPECT_EQ(ch.places[4].change, PlaceChangeClass::Improved);
   EXPECT_EQ(ch.places[2].change, PlaceChangeClass::Unchanged);
   EXPECT_EQ(ch.places[3].change, PlaceChangeClass::NotComparable);
   EXPECT_EQ(placeChangeId(ch.places[3].change), "not_comparable");
   EXPECT_EQ(ch.at(1, 1).change, sc::Change::Worse);
-  EXPECT_EQ(ch.areas[0].pairs, 3 + 4 + 4);
+  EXPECT_EQ(ch.areas[0].pairs, 3 + 4 + 4 + 4);
   EXPECT_EQ(ch.areas[1].pairs, 0);  // drawn as not assessed
   EXPECT_TRUE(std::isnan(ch.areas[1].shareImproved()));
-  EXPECT_EQ(ch.total.improved, 2);  // P0 a, P1 c
-  EXPECT_EQ(ch.total.worse, 1);     // P1 b
+  EXPECT_EQ(ch.total.improved, 4);  // P0 a, P1 c, P4 a, b
+  EXPECT_EQ(ch.total.worse, 2);     // P1 b, P4 c
 }
