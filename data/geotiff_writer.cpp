@@ -44,7 +44,8 @@ void writeTextFileAtomic(const fs::path& path, const std::string& text) {
 void writeGeoTiffFloat32(const fs::path& path, int width, int height, double origin_x, double origin_y,
                          double cell, std::span<const float> rows_top_to_bottom, float nodata,
                          const std::string& crs_wkt, const std::string& qml,
-                         const std::map<std::string, std::string>& metadata) {
+                         const std::map<std::string, std::string>& metadata, const std::string& band_description,
+                         const std::string& unit) {
   static std::once_flag once;
   std::call_once(once, [] { GDALAllRegister(); });
   if (width <= 0 || height <= 0)
@@ -87,6 +88,9 @@ void writeGeoTiffFloat32(const fs::path& path, int width, int height, double ori
     for (const auto& [k, v] : metadata) ds->SetMetadataItem(k.c_str(), v.c_str());
     GDALRasterBand* band = ds->GetRasterBand(1);
     band->SetNoDataValue(static_cast<double>(nodata));
+    if (!band_description.empty()) band->SetDescription(band_description.c_str());
+    if (!unit.empty()) band->SetUnitType(unit.c_str());
+    band->SetColorInterpretation(GCI_Undefined);  // not "Gray": the values are a measure, not a picture
     if (band->RasterIO(GF_Write, 0, 0, width, height, const_cast<float*>(rows_top_to_bottom.data()), width, height,
                        GDT_Float32, 0, 0, nullptr) != CE_None)
       throwDataError("GeoTIFF '{}': writing the cells failed: {}", path.string(), lastGdalError());

@@ -17,11 +17,15 @@ namespace trygg::data {
 // CRS units. crs_wkt: WKT or anything GDAL's SetFromUserInput takes
 // ("EPSG:3006"). qml: "" = no style file (a stale one beside the target is
 // left alone). metadata: GDAL dataset metadata items (stored in the TIFF).
+// band_description: what the values are, with their unit ("Kernel density,
+// incidents per km²"): QGIS shows it as the band's name ("Band 1: ...") instead of
+// "Band 1 (Gray)"; also stored as the band's UNITTYPE when unit is given.
 // Throws UsageError on inconsistent sizes, DataError when the file cannot be written.
 void writeGeoTiffFloat32(const std::filesystem::path& path, int width, int height, double origin_x,
                          double origin_y, double cell, std::span<const float> rows_top_to_bottom, float nodata,
                          const std::string& crs_wkt, const std::string& qml,
-                         const std::map<std::string, std::string>& metadata);
+                         const std::map<std::string, std::string>& metadata,
+                         const std::string& band_description = {}, const std::string& unit = {});
 
 // Write a text file atomically (used for .qml sidecars).
 void writeTextFileAtomic(const std::filesystem::path& path, const std::string& text);

@@ -18,6 +18,7 @@
 
 #include "core/error.hpp"
 #include "core/types.hpp"
+#include "data/qml.hpp"
 #include "data/rtree_bulk.hpp"
 
 namespace trygg::data {
@@ -332,7 +333,11 @@ GpkgWriter::Layer& GpkgWriter::makeLayer(const LayerSpec& spec) {
     if (layer->CreateField(&defn) != OGRERR_NONE)
       throwDataError("GeoPackage layer '{}': cannot create field '{}': {}", spec.name, fd.name, lastGdalError());
   }
-  m_layers.push_back(std::unique_ptr<Layer>(new Layer(*this, layer, spec)));
+  // The style must fit the fields it draws: category values as QGIS reads them
+  // (booleans as true/false), no renderer or label on a missing field.
+  LayerSpec adapted = spec;
+  adapted.style_qml = adaptStyleToFields(spec.style_qml, spec.fields, spec.geom, spec.name);
+  m_layers.push_back(std::unique_ptr<Layer>(new Layer(*this, layer, std::move(adapted))));
   beginTransaction();
   return *m_layers.back();
 }

@@ -68,7 +68,8 @@ struct LayerSpec {
   std::vector<FieldDef> fields;
   std::string title;        // gpkg_contents.identifier (default: name)
   std::string description;  // gpkg_contents.description
-  std::string style_qml;    // "" = no style
+  std::string style_qml;    // "" = no style; adapted to the fields at createLayer (data/qml.hpp
+                            // adaptStyleToFields), which throws Error when it does not fit them
   std::string style_name;   // layer_styles.styleName (default: name)
   // The GeoPackage R-tree on the geometry (QGIS draws and selects large layers
   // faster), bulk-loaded at commit (data/rtree_bulk.hpp): 1M points in well

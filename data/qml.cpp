@@ -271,6 +271,17 @@ SymbolLook lookFor(SymbolKind kind, const std::string& colour, double point_size
   return look;
 }
 
+// Full precision, shortest round-trip ("0.24999999999999997"): a rounded limit
+// would move a value on the edge into the wrong class.
+std::string exactNum(double v) { return fmt::format("{}", v); }
+
+// The graduated renderer's class attribute: the field, NULL mapped to `sentinel`.
+std::string nullSafeAttr(const std::string& field, double sentinel) {
+  std::string q = "\"";
+  for (char c : field) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return "coalesce(" + q + "\", " + exactNum(sentinel) + ")";
+}
+
 void requireField(const std::string& field, const char* what) {
   if (field.empty()) throwUsageError("QGIS style: the {} renderer needs a field name", what);
 }
@@ -280,33 +291,46 @@ std::string categorizedWith(GeomType geom, const std::string& field, const std::
   const SymbolKind kind = symbolKind(geom);
   requireField(field, "categorized");
   if (cats.empty()) throwUsageError("QGIS style: a categorized style on '{}' needs at least one category", field);
+  std::vector<QmlCategory> all = cats;
+  // NULL and values without a category draw grey instead of vanishing.
+  if (std::none_of(all.begin(), all.end(), [](const QmlCategory& c) { return c.value.empty(); }))
+    all.push_back({"", "No value / other", kColourNotAssessed});
+  const std::vector<QmlCategory>& cats_ = all;
   std::string r = " <renderer-v2 type=\"categorizedSymbol\" attr=\"" + esc(field) +
                   "\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n";
   r += "  <categories>\n";
-  for (std::size_t i = 0; i < cats.size(); ++i)
-    r += "   <category value=\"" + esc(cats[i].value) + "\" symbol=\"" + std::to_string(i) + "\" label=\"" +
-         esc(cats[i].label) + "\" render=\"true\"/>\n";
+  for (std::size_t i = 0; i < cats_.size(); ++i)
+    r += "   <category value=\"" + esc(cats_[i].value) + "\" symbol=\"" + std::to_string(i) + "\" label=\"" +
+         esc(cats_[i].label) + "\" render=\"true\"/>\n";
   r += "  </categories>\n  <symbols>\n";
-  for (std::size_t i = 0; i < cats.size(); ++i) r += symbolXml(kind, std::to_string(i), look(cats[i].colour));
+  for (std::size_t i = 0; i < cats_.size(); ++i) r += symbolXml(kind, std::to_string(i), look(cats_[i].colour));
   r += "  </symbols>\n  <rotation/>\n  <sizescale/>\n </renderer-v2>\n";
   return vectorDocument(r, kind, label);
 }
 
-std::string graduatedWith(GeomType geom, const std::string& field, const std::vector<QmlRange>& ranges,
-                          const QmlLabel* label, const std::function<SymbolLook(const std::string&)>& look) {
+std::string graduatedWith(GeomType geom, const std::string& field, const std::vector<QmlRange>& ranges_in,
+                          const QmlLabel* label, const std::function<SymbolLook(const std::string&)>& look,
+                          const std::string& null_label) {
   const SymbolKind kind = symbolKind(geom);
   requireField(field, "graduated");
-  if (ranges.empty()) throwUsageError("QGIS style: a graduated style on '{}' needs at least one range", field);
-  for (const auto& rg : ranges)
+  if (ranges_in.empty()) throwUsageError("QGIS style: a graduated style on '{}' needs at least one range", field);
+  for (const auto& rg : ranges_in)
     if (!(rg.lower <= rg.upper))
       throwUsageError("QGIS style: range '{}' on '{}' has lower {} above upper {}", rg.label, field, rg.lower,
                       rg.upper);
-  std::string r = " <renderer-v2 type=\"graduatedSymbol\" attr=\"" + esc(field) +
+  // NULL draws as a sentinel value below every range, in a grey class of its own.
+  double lowest = ranges_in.front().lower;
+  for (const auto& rg : ranges_in) lowest = std::min(lowest, rg.lower);
+  const double sentinel = std::floor(lowest) - 1;
+  std::vector<QmlRange> ranges = ranges_in;
+  ranges.push_back({sentinel, sentinel, null_label, kColourNotAssessed});
+  const std::string attr_expr = nullSafeAttr(field, sentinel);
+  std::string r = " <renderer-v2 type=\"graduatedSymbol\" attr=\"" + esc(attr_expr) +
                   "\" graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" "
                   "forceraster=\"0\" referencescale=\"-1\">\n  <ranges>\n";
   for (std::size_t i = 0; i < ranges.size(); ++i)
-    r += "   <range symbol=\"" + std::to_string(i) + "\" lower=\"" + fmt::format("{:.15f}", ranges[i].lower) +
-         "\" upper=\"" + fmt::format("{:.15f}", ranges[i].upper) + "\" label=\"" + esc(ranges[i].label) +
+    r += "   <range symbol=\"" + std::to_string(i) + "\" lower=\"" + exactNum(ranges[i].lower) +
+         "\" upper=\"" + exactNum(ranges[i].upper) + "\" label=\"" + esc(ranges[i].label) +
          "\" render=\"true\"/>\n";
   r += "  </ranges>\n  <symbols>\n";
   for (std::size_t i = 0; i < ranges.size(); ++i) r += symbolXml(kind, std::to_string(i), look(ranges[i].colour));
@@ -327,11 +351,12 @@ std::string qmlCategorized(GeomType geom, const std::string& field, const std::v
 }
 
 std::string qmlGraduated(GeomType geom, const std::string& field, const std::vector<QmlRange>& ranges,
-                         const QmlLabel* label, double point_size, bool outline_only_polygons) {
+                         const QmlLabel* label, double point_size, bool outline_only_polygons,
+                         const std::string& null_label) {
   const SymbolKind kind = symbolKind(geom);
-  return graduatedWith(geom, field, ranges, label, [&](const std::string& c) {
-    return lookFor(kind, c, point_size, outline_only_polygons);
-  });
+  return graduatedWith(
+      geom, field, ranges, label,
+      [&](const std::string& c) { return lookFor(kind, c, point_size, outline_only_polygons); }, null_label);
 }
 
 std::string qmlSingle(GeomType geom, const std::string& colour, bool outline_only, const QmlLabel* label,
@@ -347,21 +372,50 @@ std::string qmlSingle(GeomType geom, const std::string& colour, bool outline_onl
   return vectorDocument(r, kind, label);
 }
 
+std::string legendNumber(double v) {
+  if (!std::isfinite(v)) return fmt::format("{}", v);
+  if (v == 0) return "0";
+  const double mag = std::floor(std::log10(std::fabs(v)));
+  const int decimals = std::max(0, static_cast<int>(1 - mag));
+  const double step = std::pow(10.0, mag - 1);
+  double r = std::round(v / step) * step;
+  std::string s = fmt::format("{:.{}f}", r, decimals);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  // Thousands separated by a (narrow) space, as in Swedish and SI usage.
+  const auto dot = s.find('.');
+  std::string whole = s.substr(0, dot == std::string::npos ? s.size() : dot);
+  const std::string frac = dot == std::string::npos ? "" : s.substr(dot);
+  const bool neg = !whole.empty() && whole[0] == '-';
+  if (neg) whole.erase(0, 1);
+  std::string grouped;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += "\u202f";
+    grouped += whole[i];
+  }
+  return (neg ? "-" : "") + grouped + frac;
+}
+
 std::string qmlRasterPseudocolor(double min, double max, const std::vector<QmlRampStop>& stops_in,
-                                 double nodata) {
+                                 double nodata, const std::string& unit) {
   if (!(min < max)) throwUsageError("QGIS raster style: min {} must be below max {}", min, max);
   std::vector<QmlRampStop> stops = stops_in;
   if (stops.empty()) {
     // Heat ramp (ColorBrewer YlOrRd), transparent at min so empty cells vanish.
     const double w = max - min;
-    stops = {{min, "#ffffb2", 0.0, num(min)},
+    stops = {{min, "#ffffb2", 0.0, legendNumber(min) + " (transparent)"},
              {min + 0.02 * w, "#ffffb2", 0.0},  // a faint haze of far-away kernels stays invisible
              {min + 0.1 * w, "#fecc5c", 0.75},
              {min + 0.35 * w, "#fd8d3c", 0.85},
              {min + 0.65 * w, "#f03b20", 0.9},
-             {max, "#bd0026", 0.95, num(max)}};
+             {max, "#bd0026", 0.95}};
   }
   std::stable_sort(stops.begin(), stops.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
+  for (auto& st : stops)
+    if (st.label.empty()) st.label = legendNumber(st.value);
+  if (!unit.empty() && !stops.empty()) stops.back().label += " " + unit;
   std::string s = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n";
   s += std::string("<qgis version=\"") + kQgisVersion +
        "\" styleCategories=\"Symbology\" hasScaleBasedVisibilityFlag=\"0\" minScale=\"1e+08\" maxScale=\"0\">\n";
@@ -386,14 +440,28 @@ std::string qmlRasterPseudocolor(double min, double max, const std::vector<QmlRa
        "    <cumulativeCutUpper>0.98</cumulativeCutUpper>\n    <stdDevFactor>2</stdDevFactor>\n"
        "   </minMaxOrigin>\n";
   s += "   <rastershader>\n    <colorrampshader colorRampType=\"INTERPOLATED\" classificationMode=\"1\" clip=\"0\" "
-       "labelPrecision=\"4\" minimumValue=\"" +
+       "labelPrecision=\"2\" minimumValue=\"" +
        num(min) + "\" maximumValue=\"" + num(max) + "\">\n";
   for (const auto& st : stops) {
     const Rgba c = parseColour(st.colour);
     const int alpha = static_cast<int>(std::lround(std::clamp(st.opacity, 0.0, 1.0) * 255));
     s += "     <item value=\"" + num(st.value) + "\" color=\"" + c.hex() + "\" alpha=\"" + std::to_string(alpha) +
-         "\" label=\"" + esc(st.label.empty() ? num(st.value) : st.label) + "\"/>\n";
+         "\" label=\"" + esc(st.label) + "\"/>\n";
   }
+  // QGIS 3.18+ draws an interpolated ramp as one continuous legend bar labelled
+  // with the ramp's minimum and maximum: rounded, the maximum with the unit.
+  s += "     <rampLegendSettings orientation=\"2\" direction=\"0\" useContinuousLegend=\"1\" prefix=\"\" "
+       "suffix=\"\" minimumLabel=\"" +
+       esc(legendNumber(min)) + "\" maximumLabel=\"" + esc(stops.empty() ? legendNumber(max) : stops.back().label) +
+       "\">\n      <numericFormat id=\"basic\">\n       <Option type=\"Map\">\n"
+       "        <Option name=\"decimal_separator\" type=\"QChar\" value=\"\"/>\n"
+       "        <Option name=\"decimals\" type=\"int\" value=\"2\"/>\n"
+       "        <Option name=\"rounding_type\" type=\"int\" value=\"1\"/>\n"
+       "        <Option name=\"show_plus\" type=\"bool\" value=\"false\"/>\n"
+       "        <Option name=\"show_thousand_separator\" type=\"bool\" value=\"true\"/>\n"
+       "        <Option name=\"show_trailing_zeros\" type=\"bool\" value=\"false\"/>\n"
+       "        <Option name=\"thousand_separator\" type=\"QChar\" value=\"\"/>\n"
+       "       </Option>\n      </numericFormat>\n     </rampLegendSettings>\n";
   s += "    </colorrampshader>\n   </rastershader>\n  </rasterrenderer>\n";
   s += "  <brightnesscontrast brightness=\"0\" contrast=\"0\" gamma=\"1\"/>\n";
   s += "  <huesaturation saturation=\"0\" grayscaleMode=\"0\" invertColors=\"0\" colorizeOn=\"0\" "
@@ -472,7 +540,18 @@ std::vector<QmlRange> shareImprovedRanges(double goal) {
 }
 
 std::string qmlShareImproved(GeomType geom, const std::string& field, double goal, const QmlLabel* label) {
-  return qmlGraduated(geom, field, shareImprovedRanges(goal), label, 3.0, false);
+  return qmlGraduated(geom, field, shareImprovedRanges(goal), label, 3.0, false, "Not assessed (no coloured pairs)");
+}
+
+std::vector<QmlCategory> measureStatusCategories() {
+  return {{"planned", "Planned", kColourPlanned},
+          {"started", "Started", kColourStarted},
+          {"done", "Done", kColourDone},
+          {"", "Other / no status", kColourNotAssessed}};
+}
+
+std::string qmlMeasureStatus(GeomType geom, const std::string& field, double point_size, bool outline_only_polygons) {
+  return qmlCategorized(geom, field, measureStatusCategories(), nullptr, point_size, outline_only_polygons);
 }
 
 std::vector<QmlRange> countRanges(double max) {
@@ -498,9 +577,11 @@ std::string qmlAreas(const std::string& name_field) {
   return qmlSingle(GeomType::MultiPolygon, "#3a3a3a", true, name_field.empty() ? nullptr : &label, 0.8);
 }
 
-std::string qmlKdeHeat(double max, double nodata) {
+std::string qmlKdeHeat(double max, double nodata) { return qmlKdeHeat(max, nodata, {}); }
+
+std::string qmlKdeHeat(double max, double nodata, const std::string& unit) {
   if (!(max > 0)) max = 1;  // an all-zero surface: any ramp shows it as transparent
-  return qmlRasterPseudocolor(0, max, {}, nodata);
+  return qmlRasterPseudocolor(0, max, {}, nodata, unit);
 }
 
 // ---------------------------------------------------------------- checks
@@ -538,7 +619,19 @@ std::string attr(const CPLXMLNode* n, const char* name) { return CPLGetXMLValue(
 // A renderer's attr may be a quoted field name ("my field"); expressions are
 // not something the engine writes, so they are reported.
 std::string fieldOf(std::string a) {
-  if (a.size() >= 2 && a.front() == '"' && a.back() == '"') a = a.substr(1, a.size() - 2);
+  // coalesce("field", value): the graduated renderer's NULL-safe attribute.
+  static const std::regex kCoalesce(R"re(^coalesce\(\s*("(?:[^"]|"")*"|\w+)\s*,\s*[-+0-9.eE]+\s*\)$)re");
+  std::smatch m;
+  if (std::regex_match(a, m, kCoalesce)) a = m[1].str();
+  if (a.size() >= 2 && a.front() == '"' && a.back() == '"') {
+    a = a.substr(1, a.size() - 2);
+    std::string u;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      u += a[i];
+      if (a[i] == '"' && i + 1 < a.size() && a[i + 1] == '"') ++i;
+    }
+    a = u;
+  }
   return a;
 }
 
@@ -631,6 +724,90 @@ std::vector<std::string> checkRasterQml(const std::string& qml) {
     if (items < 2) problems.push_back("pseudocolor ramp has fewer than 2 items");
   }
   return problems;
+}
+
+namespace {
+
+bool isInteger(const std::string& v) { return std::regex_match(v, std::regex(R"(^[-+]?\d+$)")); }
+bool isNumber(const std::string& v) {
+  return std::regex_match(v, std::regex(R"(^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$)"));
+}
+std::string lower(std::string v) {
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  return v;
+}
+
+}  // namespace
+
+std::string adaptStyleToFields(const std::string& qml, const std::vector<FieldDef>& fields, GeomType geom,
+                               const std::string& layer) {
+  if (qml.empty()) return qml;
+  std::vector<std::string> names;
+  std::map<std::string, FieldType> types;
+  for (const auto& f : fields) {
+    names.push_back(f.name);
+    types[f.name] = f.type;
+  }
+  std::vector<std::string> problems;
+  std::string out = qml;
+  if (geom == GeomType::None) {
+    XmlDoc doc(qml);
+    if (!doc.qgis()) problems.push_back("the QML has no <qgis> root element");
+    if (doc.qgis() && CPLGetXMLNode(doc.qgis(), "renderer-v2")) problems.push_back("an attribute table has a renderer");
+  } else {
+    problems = checkVectorQml(qml, names, geom);
+    XmlDoc doc(qml);
+    const CPLXMLNode* r = doc.qgis() ? CPLGetXMLNode(doc.qgis(), "renderer-v2") : nullptr;
+    const std::string type = r ? attr(r, "type") : "";
+    const std::string field = r ? fieldOf(attr(r, "attr")) : "";
+    const auto ft = types.find(field);
+    if (type == "categorizedSymbol" && ft != types.end()) {
+      std::vector<std::pair<std::string, std::string>> rewrites;  // old value -> new value
+      forChildren(CPLGetXMLNode(r, "categories"), "category", [&](const CPLXMLNode* c) {
+        const std::string v = attr(c, "value");
+        if (v.empty()) return;  // NULL and all other values
+        const auto bad = [&](const char* kind) {
+          problems.push_back(fmt::format("category value '{}' is not {}, as field '{}' is", v, kind, field));
+        };
+        switch (ft->second) {
+          case FieldType::Integer:
+          case FieldType::Integer64:
+            if (!isInteger(v)) bad("an integer");
+            break;
+          case FieldType::Real:
+            if (!isNumber(v)) bad("a number");
+            break;
+          case FieldType::Boolean: {
+            const std::string l = lower(v);
+            if (l == "1" || l == "true")
+              rewrites.emplace_back(v, "true");
+            else if (l == "0" || l == "false")
+              rewrites.emplace_back(v, "false");
+            else
+              bad("a boolean (true/false, 1/0)");
+            break;
+          }
+          case FieldType::String:
+          case FieldType::DateTime: break;
+        }
+      });
+      for (const auto& [from, to] : rewrites) {
+        if (from == to) continue;
+        const std::string a = "<category value=\"" + from + "\"", b = "<category value=\"" + to + "\"";
+        for (auto pos = out.find(a); pos != std::string::npos; pos = out.find(a, pos + b.size()))
+          out.replace(pos, a.size(), b);
+      }
+    }
+    if (type == "graduatedSymbol" && ft != types.end() && ft->second != FieldType::Integer &&
+        ft->second != FieldType::Integer64 && ft->second != FieldType::Real)
+      problems.push_back(fmt::format("graduated renderer on field '{}', which is not numeric", field));
+  }
+  if (!problems.empty()) {
+    std::string msg;
+    for (const auto& p : problems) msg += "\n  " + p;
+    throw Error(fmt::format("QGIS style of layer '{}' does not fit the layer's fields:{}", layer, msg));
+  }
+  return out;
 }
 
 namespace {

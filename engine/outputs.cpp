@@ -119,16 +119,11 @@ OutputReport writeBaseLayers(const LoadedProject& lp, data::GpkgWriter& w, const
     for (const char* b : {"obs_red", "obs_yellow", "obs_green", "observations"}) f.push_back({b, FieldType::Integer64});
     double maxn = 1;
     for (auto t : total) maxn = std::max(maxn, static_cast<double>(t));
-    std::vector<data::QmlRange> ranges;
-    const char* ramp[] = {"#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"};
-    for (int k = 0; k < 5; ++k) {
-      const double lo = maxn * k / 5.0, hi = maxn * (k + 1) / 5.0;
-      ranges.push_back({lo, hi, fmt::format("{:.0f} – {:.0f}", lo, hi), ramp[k]});
-    }
+    // Whole-number classes whose labels say exactly which counts they hold.
     data::QmlLabel label{.field = "name"};
     auto& L = w.createLayer({.name = "area_summary", .geom = GeomType::MultiPolygon, .fields = f,
                              .title = "Area summary", .description = "Incidents by category and observations by colour per area",
-                             .style_qml = data::qmlGraduated(GeomType::MultiPolygon, "incidents", ranges, &label)});
+                             .style_qml = data::qmlCountChoropleth(GeomType::MultiPolygon, "incidents", maxn, &label)});
     for (std::size_t a = 0; a < na; ++a) {
       std::vector<Value> v{str(lp.areas[a].id), str(lp.areas[a].name), suppress(total[a]), suppress(stacked[a])};
       for (std::size_t c = 0; c < kCategoryCount; ++c) v.push_back(suppress(by_cat[a][c]));
@@ -153,7 +148,7 @@ OutputReport writeBaseLayers(const LoadedProject& lp, data::GpkgWriter& w, const
                                         {"kind", FieldType::String}, {"radius", FieldType::Real},
                                         {"areas", FieldType::String}, {"polygon", FieldType::Boolean}},
                              .title = "Places", .description = "Places (platser) at their anchor point",
-                             .style_qml = kinds.empty() ? data::qmlSingle(GeomType::Point, "#1f78b4")
+                             .style_qml = kinds.empty() ? data::qmlSingle(GeomType::Point, "#1f78b4", false, &label, 3.0)
                                                         : data::qmlCategorized(GeomType::Point, "kind", kinds, &label, 3.0)});
     for (std::size_t i = 0; i < lp.places.size(); ++i) {
       const auto& p = lp.places[i];
@@ -244,10 +239,6 @@ OutputReport writeBaseLayers(const LoadedProject& lp, data::GpkgWriter& w, const
                                   {"status", FieldType::String}, {"date", FieldType::DateTime},
                                   {"radius", FieldType::Real}};
     std::map<GeomType, data::GpkgWriter::Layer*> layers;
-    const std::vector<data::QmlCategory> status{{"planned", "Planned", "#fdae61"},
-                                                {"started", "Started", "#abd9e9"},
-                                                {"done", "Done", "#1a9641"},
-                                                {"", "Other", "#999999"}};
     for (const auto& m : lp.measures) {
       const GeomType g = measureGeomClass(m.geom);
       if (g == GeomType::None) continue;
@@ -257,7 +248,7 @@ OutputReport writeBaseLayers(const LoadedProject& lp, data::GpkgWriter& w, const
         L = &w.createLayer({.name = fmt::format("measures_{}", suffix), .geom = g, .fields = f,
                             .title = fmt::format("Measures ({})", suffix),
                             .description = "Measures (åtgärder): street lights, vegetation, cameras",
-                            .style_qml = data::qmlCategorized(g, "status", status, nullptr, 2.4)});
+                            .style_qml = data::qmlMeasureStatus(g, "status", 2.4)});
       }
       const Value v[] = {str(m.id), str(m.kind), str(m.status), timeValue(m.date), real(m.radius)};
       L->add(m.geom.wkb, v);

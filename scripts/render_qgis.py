@@ -4,12 +4,15 @@ QGIS itself, each with the default style stored in the GeoPackage
 (layer_styles) or the .qml beside the raster.
 
   QT_QPA_PLATFORM=offscreen python3 scripts/render_qgis.py out.gpkg outdir/ \
-      [--layers areas,incidents] [--raster kde.tif ...] [--base areas] [--width 1000]
+      [--layers areas,incidents] [--raster kde.tif ...] [--all-rasters] [--base areas] [--width 800]
 
-Writes outdir/<layer>.png (1000 px wide, the layer's extent plus a margin) and
-prints one line per PNG. --base draws that layer (with its own style) under
-every other layer, for context. Exit code 1 when a layer fails to load or has
-no stored style (QGIS would then show it unstyled).
+Writes outdir/<layer>.png (800 px wide, the layer's extent plus a margin, a
+title and the layer's legend as QGIS builds it from the style in the top-right
+corner, 8-bit palette PNG to keep files small) and prints one line per PNG.
+--base draws that layer (with its own style) with every other layer, for
+context. --all-rasters renders every .tif beside the GeoPackage. Exit code 1
+when a layer fails to load or has no stored style (QGIS would then show it
+unstyled).
 
 Needs Debian's python3-qgis; when started by another Python (pyenv), the
 script re-runs itself with /usr/bin/python3.
@@ -34,6 +37,7 @@ _ensure_qgis()
 
 from qgis.core import (  # noqa: E402
     QgsApplication,
+    QgsLayerTreeLayer,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
     QgsProviderRegistry,
@@ -41,8 +45,8 @@ from qgis.core import (  # noqa: E402
     QgsRectangle,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QSize  # noqa: E402
-from qgis.PyQt.QtGui import QColor  # noqa: E402
+from qgis.PyQt.QtCore import QRectF, QSize, Qt  # noqa: E402
+from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter, QPen  # noqa: E402
 
 
 def gpkg_layers(path):
@@ -66,7 +70,63 @@ def stored_style_of(layer):
     return names[0] if count > 0 else ""
 
 
-def render(layers, extent, crs, width, out_png):
+def legend_entries(layer, limit=14):
+    """(icon QImage or QColor, text) per legend node, as QGIS's layer tree shows them."""
+    out = []
+    if isinstance(layer, QgsRasterLayer):
+        band = layer.dataProvider().displayBandName(1)
+        out.append((None, band))
+        for label, colour in layer.renderer().legendSymbologyItems():
+            out.append((colour, label))
+        return out[:limit]
+    for item in layer.renderer().legendSymbolItems():
+        sym = item.symbol()
+        icon = sym.asImage(QSize(14, 14)) if sym is not None else None
+        out.append((icon, item.label()))
+    if len(out) > limit:
+        out = out[:limit - 1] + [(None, f"... {len(out) - limit + 1} more")]
+    return out
+
+
+def draw_legend(img, title, entries):
+    p = QPainter(img)
+    p.setRenderHint(QPainter.Antialiasing)
+    font = QFont("DejaVu Sans", 8)
+    bold = QFont("DejaVu Sans", 9)
+    bold.setBold(True)
+    p.setFont(font)
+    fm = p.fontMetrics()
+    p.setFont(bold)
+    title_w = p.fontMetrics().horizontalAdvance(title)
+    p.setFont(font)
+    row = 17
+    w = max([fm.horizontalAdvance(t or "") + 34 for _, t in entries] + [title_w + 16])
+    w = min(w, img.width() // 2)
+    h = row * (len(entries) + 1) + 10
+    x0, y0 = img.width() - w - 8, 8
+    p.setPen(QPen(QColor(120, 120, 120)))
+    p.setBrush(QColor(255, 255, 255, 225))
+    p.drawRect(QRectF(x0, y0, w, h))
+    p.setPen(QColor(20, 20, 20))
+    p.setFont(bold)
+    p.drawText(QRectF(x0 + 6, y0 + 4, w - 10, row), Qt.AlignLeft | Qt.AlignVCenter, title)
+    p.setFont(font)
+    y = y0 + 4 + row
+    for icon, text in entries:
+        if isinstance(icon, QImage):
+            p.drawImage(int(x0 + 6), int(y + 1), icon)
+        elif isinstance(icon, QColor):
+            p.setPen(QPen(QColor(90, 90, 90)))
+            p.setBrush(icon)
+            p.drawRect(QRectF(x0 + 7, y + 2, 12, 12))
+            p.setPen(QColor(20, 20, 20))
+        p.drawText(QRectF(x0 + 26, y, w - 30, row), Qt.AlignLeft | Qt.AlignVCenter,
+                   fm.elidedText(text or "", Qt.ElideRight, int(w - 30)))
+        y += row
+    p.end()
+
+
+def render(layers, extent, crs, width, out_png, title=None, legend=None):
     ratio = extent.height() / extent.width() if extent.width() > 0 else 1.0
     height = max(1, int(round(width * ratio)))
     ms = QgsMapSettings()
@@ -80,8 +140,14 @@ def render(layers, extent, crs, width, out_png):
     job.start()
     job.waitForFinished()
     img = job.renderedImage()
-    if not img.save(out_png, "PNG"):
+    if title is not None:
+        draw_legend(img, title, legend or [])
+    if not img.save(out_png, "PNG", 0):
         raise RuntimeError(f"cannot write {out_png}")
+    if os.path.getsize(out_png) > 150_000:
+        # A palette of 256 colours keeps a busy map (20 000 points) under 150 KB.
+        img = img.convertToFormat(QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AvoidDither)
+        img.save(out_png, "PNG", 0)
     return height
 
 
@@ -102,15 +168,15 @@ def main():
     ap.add_argument("--layers", default="", help="comma-separated layer names (default: every spatial layer)")
     ap.add_argument("--raster", action="append", default=[], help="GeoTIFF to render with its .qml (repeatable)")
     ap.add_argument("--base", default="", help="layer drawn under every other layer for context")
-    ap.add_argument("--width", type=int, default=1000, help="PNG width in pixels (default 1000)")
+    ap.add_argument("--width", type=int, default=800, help="PNG width in pixels (default 800)")
+    ap.add_argument("--all-rasters", action="store_true", help="render every .tif beside the GeoPackage")
     args = ap.parse_args()
 
     app = QgsApplication([], False)
     app.initQgis()
-    # Layers must be gone before exitQgis(), or PyQGIS crashes on the way out.
     code = run(args)
-    app.exitQgis()
-    return code
+    sys.stdout.flush()
+    os._exit(code)  # PyQGIS may crash in its teardown; everything is written
 
 
 def run(args):
@@ -150,11 +216,16 @@ def run(args):
         else:
             layers = [layer]
         out = os.path.join(args.outdir, f"{name}.png")
-        h = render(layers, padded(extent), layer.crs(), args.width, out)
+        title = f"{name} ({layer.featureCount()} features)"
+        h = render(layers, padded(extent), layer.crs(), args.width, out, title, legend_entries(layer))
         print(f"{out}\t{args.width}x{h}\t{layer.featureCount()} features\trenderer={layer.renderer().type()}"
               f"\tstyle={style or '-'}")
 
-    for tif in args.raster:
+    rasters = list(args.raster)
+    if args.all_rasters and args.gpkg:
+        import glob
+        rasters += sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(args.gpkg)), "*.tif")))
+    for tif in rasters:
         rl = QgsRasterLayer(tif, os.path.splitext(os.path.basename(tif))[0])
         if not rl.isValid():
             print(f"error: cannot open raster {tif}", file=sys.stderr)
@@ -163,7 +234,7 @@ def run(args):
         layers = [rl] + ([base] if base is not None else [])
         extent = rl.extent()
         out = os.path.join(args.outdir, os.path.splitext(os.path.basename(tif))[0] + ".png")
-        h = render(layers, padded(extent, 0.0), rl.crs(), args.width, out)
+        h = render(layers, padded(extent, 0.0), rl.crs(), args.width, out, rl.name(), legend_entries(rl))
         qml = os.path.splitext(tif)[0] + ".qml"
         print(f"{out}\t{args.width}x{h}\trenderer={rl.renderer().type()}"
               f"\tstyle={qml if os.path.exists(qml) else '-'}")

@@ -6,11 +6,12 @@ PKGS=(build-essential cmake ninja-build pkg-config
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-data libboost-dev
   libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite sqlite3
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev libtbb-dev libhowardhinnant-date-dev tzdata
-  googletest libgtest-dev libgmock-dev libbenchmark-dev xz-utils)
-# Extra packages for the reference-value scripts and the QGIS renders
+  googletest libgtest-dev libgmock-dev libbenchmark-dev xz-utils
+  qgis qgis-providers python3-qgis fonts-dejavu-core)  # tests/qgis: QGIS itself draws every output layer (headless)
+# Extra packages for the reference-value scripts and plots
 # (not needed to build or test): scripts/setup.sh --reference
 if [ "${1:-}" = "--reference" ]; then
-  PKGS+=(r-base-core r-cran-spdep r-cran-spatstat r-cran-sf qgis qgis-providers python3-qgis
+  PKGS+=(r-base-core r-cran-spdep r-cran-spatstat r-cran-sf
          python3-numpy python3-gdal python3-matplotlib gnuplot-nox time bc)
 fi
 missing=()

@@ -90,8 +90,14 @@ void KdeMethod::run(engine::RunContext& ctx) {
       {"TRYGG_MODE", m_mode},
       {"TRYGG_CELL", fmt::format("{}", o.cell)},
       {"TRYGG_VERSION", kVersion}};
+  // The legend says what a value means: events per km² (density) or the kernel-weighted
+  // count around a pixel (raw, QGIS's Heatmap default).
+  const std::string unit = o.output == hs::KdeOutput::Density ? "incidents per km²" : "incidents (kernel-weighted)";
+  const std::string description =
+      fmt::format("Kernel density ({}), {}", ctx.analysis_name, unit);
   data::writeGeoTiffFloat32(path, grid.width, grid.height, grid.origin_x, grid.origin_y, grid.cell, grid.values,
-                            grid.nodata, ctx.crs_wkt, data::qmlKdeHeat(vmax > 0 ? vmax : 1, grid.nodata), md);
+                            grid.nodata, ctx.crs_wkt, data::qmlKdeHeat(vmax > 0 ? vmax : 1, grid.nodata, unit), md,
+                            description, unit);
   ctx.files_written.push_back(path);
   auto& m = *ctx.metadata;
   m["bandwidth_crs_units"] = o.bandwidth;

@@ -52,7 +52,7 @@ TEST(Qml, CategorizedPointsWithLabel) {
 TEST(Qml, GraduatedAndSingle) {
   const std::string g = qmlGraduated(GeomType::Polygon, "score", {{0, 1, "low", "#000000"}, {1, 2, "high", "#ffffff"}});
   EXPECT_EQ(rendererType(g), "graduatedSymbol");
-  EXPECT_TRUE(contains(g, "lower=\"1.000000000000000\" upper=\"2.000000000000000\""));
+  EXPECT_TRUE(contains(g, "lower=\"1\" upper=\"2\""));  // exact limits, never rounded
   EXPECT_TRUE(contains(g, "type=\"fill\""));
   EXPECT_TRUE(checkVectorQml(g, {"score"}, GeomType::Polygon).empty());
 
@@ -190,7 +190,9 @@ TEST(Qml, QgisLoadsTheStyles) {
     w.commit();
   }
   const std::vector<float> cells{0, 1, 2, 3};
-  writeGeoTiffFloat32(dir / "kde.tif", 2, 2, 0, 10, 5, cells, -9999, "EPSG:3006", qmlKdeHeat(3, -9999), {});
+  writeGeoTiffFloat32(dir / "kde.tif", 2, 2, 0, 10, 5, cells, -9999, "EPSG:3006",
+                      qmlKdeHeat(3, -9999, "incidents per km²"), {}, "Kernel density, incidents per km²",
+                      "incidents per km²");
   const std::string cmd = "QT_QPA_PLATFORM=offscreen /usr/bin/python3 " + script + " " + gpkg.string() +
                           " --raster " + (dir / "kde.tif").string() + " 2>&1";
   FILE* pipe = ::popen(cmd.c_str(), "r");
@@ -200,14 +202,94 @@ TEST(Qml, QgisLoadsTheStyles) {
   while (std::fgets(buf, sizeof buf, pipe)) out += buf;
   const int rc = ::pclose(pipe);
   EXPECT_EQ(rc, 0) << out;
+  // Each layer: the stored renderer (categories + the grey "no value" class, graduated
+  // ranges + the NULL range), every feature drawn, pixels painted, then OK.
+  const std::string all = "\n" + out;
+  auto lineOf = [&](const std::string& prefix) {
+    const auto at = all.find("\n" + prefix);
+    if (at == std::string::npos) return std::string();
+    return all.substr(at + 1, all.find('\n', at + 1) - at - 1);
+  };
   for (const char* expect :
-       {"areas\tsingleSymbol\tattr=None\tclasses=None\tlabels=name\tOK",
-        "incidents\tcategorizedSymbol\tattr=category\tclasses=13\tlabels=None\tOK",
-        "observations\tgraduatedSymbol\tattr=rating\tclasses=5\tlabels=None\tOK",
-        "places\tcategorizedSymbol\tattr=colour\tclasses=5\tlabels=name\tOK",
-        "gi_cells\tcategorizedSymbol\tattr=gi_bin\tclasses=7\tlabels=None\tOK",
-        "area_change\tgraduatedSymbol\tattr=share_improved\tclasses=4\tlabels=name\tOK",
-        "kde\tsinglebandpseudocolor\tOK"})
-    EXPECT_TRUE(contains(out, expect)) << "missing '" << expect << "' in:\n" << out;
+       {"areas\tsingleSymbol\tattr=None\tclasses=None\tlabels=name\tdrawn=1/1",
+        "incidents\tcategorizedSymbol\tattr=category\tclasses=14\tlabels=None\tdrawn=1/1",
+        "observations\tgraduatedSymbol\tattr=coalesce(\"rating\", -1)\tclasses=6\tlabels=None\tdrawn=1/1",
+        "places\tcategorizedSymbol\tattr=colour\tclasses=5\tlabels=name\tdrawn=1/1",
+        "gi_cells\tcategorizedSymbol\tattr=gi_bin\tclasses=8\tlabels=None\tdrawn=1/1",
+        "area_change\tgraduatedSymbol\tattr=coalesce(\"share_improved\", -1)\tclasses=5\tlabels=name\tdrawn=1/1",
+        "kde\tsinglebandpseudocolor\tband=Band 1: Kernel density, incidents per km²"}) {
+    const std::string line = lineOf(expect);
+    EXPECT_FALSE(line.empty()) << "missing '" << expect << "' in:\n" << out;
+    EXPECT_TRUE(line.ends_with("\tOK")) << line;
+  }
+  EXPECT_TRUE(contains(out, "3 incidents per km²")) << out;  // the legend's top label, with the unit
   fs::remove_all(dir);
+}
+
+// Styles are adapted to the layer's own fields: QGIS reads a GeoPackage boolean as
+// true/false, so categories '1'/'0' would match nothing and the layer draw nothing.
+TEST(Qml, BooleanCategoriesBecomeTrueFalse) {
+  const std::string q = qmlCategorized(GeomType::Point, "improved", {{"1", "improved", "#1a9641"}, {"0", "not", "#9e9e9e"}});
+  const std::string a = adaptStyleToFields(q, {{"improved", FieldType::Boolean}}, GeomType::Point, "t");
+  EXPECT_TRUE(contains(a, "<category value=\"true\" symbol=\"0\" label=\"improved\""));
+  EXPECT_TRUE(contains(a, "<category value=\"false\" symbol=\"1\" label=\"not\""));
+  EXPECT_FALSE(contains(a, "<category value=\"1\""));
+  // NULL and other values: the grey class added to every categorised style.
+  EXPECT_TRUE(contains(a, "<category value=\"\" symbol=\"2\" label=\"No value / other\""));
+  // An integer field keeps its numbers.
+  EXPECT_EQ(adaptStyleToFields(q, {{"improved", FieldType::Integer}}, GeomType::Point, "t"), q);
+}
+
+TEST(Qml, StylesThatDoNotFitTheirFieldsFailLoudly) {
+  const std::string q = qmlCategorized(GeomType::Point, "kind", {{"x", "x", "#000000"}});
+  EXPECT_THROW(adaptStyleToFields(q, {{"other", FieldType::String}}, GeomType::Point, "t"), trygg::Error);
+  EXPECT_THROW(adaptStyleToFields(q, {{"kind", FieldType::Integer}}, GeomType::Point, "t"), trygg::Error);
+  EXPECT_THROW(adaptStyleToFields(q, {{"kind", FieldType::Boolean}}, GeomType::Point, "t"), trygg::Error);
+  EXPECT_THROW(adaptStyleToFields(q, {{"kind", FieldType::String}}, GeomType::Polygon, "t"), trygg::Error);
+  const std::string g = qmlGraduated(GeomType::Point, "kind", {{0, 1, "a", "#000000"}});
+  EXPECT_THROW(adaptStyleToFields(g, {{"kind", FieldType::String}}, GeomType::Point, "t"), trygg::Error);
+  EXPECT_NO_THROW(adaptStyleToFields(g, {{"kind", FieldType::Real}}, GeomType::Point, "t"));
+  QmlLabel lab{.field = "name"};
+  const std::string l = qmlSingle(GeomType::Point, "#000000", false, &lab);
+  EXPECT_THROW(adaptStyleToFields(l, {{"kind", FieldType::String}}, GeomType::Point, "t"), trygg::Error);
+  try {
+    adaptStyleToFields(q, {{"kind", FieldType::Integer}}, GeomType::Point, "my_layer");
+  } catch (const trygg::Error& e) {
+    EXPECT_TRUE(contains(e.what(), "my_layer")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "'x' is not an integer")) << e.what();
+  }
+}
+
+// Class limits are written exactly: an area at exactly the 25 % goal is in the goal class.
+TEST(Qml, GoalClassIncludesTheGoalAndNullIsNotAssessed) {
+  const std::string q = qmlShareImproved(GeomType::Polygon, "share_improved", 0.25);
+  EXPECT_TRUE(contains(q, "upper=\"0.24999999999999997\" label=\"12–25 % (below the goal)\"")) << q;
+  EXPECT_TRUE(contains(q, "lower=\"0.24999999999999997\"")) << q;
+  EXPECT_FALSE(contains(q, "0.250000000000000"));
+  EXPECT_TRUE(contains(q, "attr=\"coalesce(&quot;share_improved&quot;, -1)\"")) << q;
+  EXPECT_TRUE(contains(q, "lower=\"-1\" upper=\"-1\" label=\"Not assessed (no coloured pairs)\"")) << q;
+  EXPECT_TRUE(checkVectorQml(q, {"share_improved"}, GeomType::Polygon).empty());
+}
+
+TEST(Qml, MeasureStatusIsOnePalette) {
+  const auto cats = measureStatusCategories();
+  ASSERT_EQ(cats.size(), 4u);
+  EXPECT_EQ(cats[0].value, "planned");
+  EXPECT_EQ(cats[0].colour, kColourPlanned);
+  EXPECT_EQ(cats[1].colour, kColourStarted);
+  EXPECT_EQ(cats[2].colour, kColourDone);
+  EXPECT_TRUE(checkVectorQml(qmlMeasureStatus(GeomType::MultiPolygon), {"status"}, GeomType::MultiPolygon).empty());
+}
+
+TEST(Qml, RasterLegendIsRoundedWithAUnit) {
+  EXPECT_EQ(legendNumber(0), "0");
+  EXPECT_EQ(legendNumber(12), "12");
+  EXPECT_EQ(legendNumber(0.012345), "0.012");
+  EXPECT_EQ(legendNumber(1234.5), "1\u202f200");
+  EXPECT_EQ(legendNumber(-3.14159), "-3.1");
+  const std::string q = qmlKdeHeat(1234.5678, -9999, "incidents per km²");
+  EXPECT_TRUE(contains(q, "label=\"1\u202f200 incidents per km²\"")) << q;
+  EXPECT_TRUE(contains(q, "maximumLabel=\"1\u202f200 incidents per km²\"")) << q;
+  EXPECT_FALSE(contains(q, "label=\"1234.5678"));
+  EXPECT_TRUE(checkRasterQml(q).empty());
 }
