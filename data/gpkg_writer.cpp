@@ -308,7 +308,12 @@ GpkgWriter::Layer& GpkgWriter::createLayer(const LayerSpec& spec) {
       throwUsageError("GeoPackage layer '{}': field name '{}' is empty, reserved or used twice", spec.name,
                       fd.name);
 
-  return makeLayer(spec);
+  // The style must fit the fields it draws (checked before the table exists): category
+  // values as QGIS reads them (booleans as true/false), no renderer or label on a
+  // missing field.
+  LayerSpec adapted = spec;
+  adapted.style_qml = adaptStyleToFields(spec.style_qml, spec.fields, spec.geom, spec.name);
+  return makeLayer(adapted);
 }
 
 GpkgWriter::Layer& GpkgWriter::makeLayer(const LayerSpec& spec) {
@@ -333,11 +338,7 @@ GpkgWriter::Layer& GpkgWriter::makeLayer(const LayerSpec& spec) {
     if (layer->CreateField(&defn) != OGRERR_NONE)
       throwDataError("GeoPackage layer '{}': cannot create field '{}': {}", spec.name, fd.name, lastGdalError());
   }
-  // The style must fit the fields it draws: category values as QGIS reads them
-  // (booleans as true/false), no renderer or label on a missing field.
-  LayerSpec adapted = spec;
-  adapted.style_qml = adaptStyleToFields(spec.style_qml, spec.fields, spec.geom, spec.name);
-  m_layers.push_back(std::unique_ptr<Layer>(new Layer(*this, layer, std::move(adapted))));
+  m_layers.push_back(std::unique_ptr<Layer>(new Layer(*this, layer, spec)));
   beginTransaction();
   return *m_layers.back();
 }

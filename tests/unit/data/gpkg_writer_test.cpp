@@ -343,18 +343,31 @@ TEST(CheckStyledGpkg, ReportsBrokenStyles) {
   const fs::path out = dir / "bad.gpkg";
   {
     GpkgWriter w(out, "EPSG:3006");
+    // The writer itself refuses styles that do not fit their layer ...
+    EXPECT_THROW(w.createLayer({.name = "bad_field",
+                                .geom = GeomType::Point,
+                                .fields = {{"category", FieldType::String}},
+                                .style_qml = qmlIncidentCategories(GeomType::Point, "kategori")}),
+                 trygg::Error);
+    EXPECT_THROW(w.createLayer({.name = "bad_symbol",
+                                .geom = GeomType::LineString,
+                                .style_qml = qmlSingle(GeomType::Point, "#ff0000")}),  // marker symbol on lines
+                 trygg::Error);
     auto& l = w.createLayer({.name = "incidents",
                              .geom = GeomType::Point,
                              .fields = {{"category", FieldType::String}},
-                             .style_qml = qmlIncidentCategories(GeomType::Point, "kategori")});
+                             .style_qml = qmlIncidentCategories(GeomType::Point, "category")});
     const std::vector<Value> v{std::string("theft")};
     l.add(pointWkb(1, 1), v);
     w.createLayer({.name = "unstyled", .geom = GeomType::Point});
-    w.createLayer({.name = "lines",
-                   .geom = GeomType::LineString,
-                   .style_qml = qmlSingle(GeomType::Point, "#ff0000")});  // marker symbol on lines
+    w.createLayer({.name = "lines", .geom = GeomType::LineString, .style_qml = qmlSingle(GeomType::LineString, "#ff0000")});
     w.commit();
   }
+  // ... so the checker is shown styles broken after the fact (another tool wrote them).
+  execSql(out, "UPDATE layer_styles SET styleQML = replace(styleQML, 'attr=\"category\"', 'attr=\"kategori\"') "
+               "WHERE f_table_name = 'incidents'");
+  execSql(out, "UPDATE layer_styles SET styleQML = replace(styleQML, 'type=\"line\"', 'type=\"marker\"') "
+               "WHERE f_table_name = 'lines'");
   auto problems = checkStyledGpkg(out);
   auto has = [&](const std::string& needle) {
     return std::any_of(problems.begin(), problems.end(),
