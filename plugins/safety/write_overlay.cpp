@@ -28,10 +28,8 @@ void LayerWriter::measureCover() {
        .description = fmt::format("Coverage: the radius around a light or camera, the polygon itself, lines "
                                   "buffered by {} m; pins and colours of round {}",
                                   m_o.line_radius_m, m_res.rounds[last].name),
-       .style_qml = data::qmlCategorized(GeomType::MultiPolygon, "status",
-                                         {{"planned", "planned", "#2c7bb6"}, {"started", "started", "#fdae61"},
-                                          {"done", "done", "#1a9641"}, {"", "other", "#bababa"}},
-                                         nullptr, 2.0, true)});
+       // The palette of the measures_* base layers (planned blue, started orange, done green).
+       .style_qml = data::qmlMeasureStatus(GeomType::MultiPolygon, "status", 2.0, true)});
   for (const auto& row : o.rows) {
     const auto& m = measures[row.measure];
     const Value v[] = {str(m.id), str(m.kind), str(m.status),
