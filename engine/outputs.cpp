@@ -135,12 +135,14 @@ OutputReport writeBaseLayers(const LoadedProject& lp, data::GpkgWriter& w, const
   {  // places
     std::vector<data::QmlCategory> kinds;
     std::map<std::string, int> seen;
-    const char* palette[] = {"#1f78b4", "#33a02c", "#e31a1c", "#ff7f00", "#6a3d9a", "#b15928", "#a6cee3", "#b2df8a"};
+    // 16 distinguishable colours (ColorBrewer Paired, then Dark2): the demo has 16 kinds.
+    const char* palette[] = {"#1f78b4", "#33a02c", "#e31a1c", "#ff7f00", "#6a3d9a", "#b15928", "#a6cee3", "#b2df8a",
+                             "#fb9a99", "#fdbf6f", "#cab2d6", "#ffff99", "#1b9e77", "#d95f02", "#7570b3", "#e7298a"};
     for (const auto& p : lp.places)
       if (!seen.count(p.kind)) {
         const int k = static_cast<int>(seen.size());
         seen[p.kind] = k;
-        kinds.push_back({p.kind, p.kind.empty() ? "(no kind)" : p.kind, palette[k % 8]});
+        kinds.push_back({p.kind, p.kind.empty() ? "(no kind)" : p.kind, palette[k % 16]});
       }
     data::QmlLabel label{.field = "name", .size_pt = 8};
     auto& L = w.createLayer({.name = "places", .geom = GeomType::Point,

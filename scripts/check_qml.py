@@ -13,6 +13,8 @@ checks, each a problem when it fails:
   draw     the renderer gives a symbol to EVERY feature (a categorised value with no category,
            a boolean categorised as '1'/'0' that QGIS reads as true/false, a NULL outside every
            class all draw nothing); a rule-based renderer may filter, and says so;
+  classes  every non-NULL value of a categorised field has a category of its own (not only
+           the grey catch-all "other" class);
   paint    rendering the layer alone paints pixels (symbols are not transparent);
   labels   layers a GIS officer reads by name are labelled: areas, area_summary, places,
            <analysis>_places_*, _place_changes, _area_change, _action_plan (--label NAME=FIELD
@@ -62,7 +64,7 @@ from qgis.core import (  # noqa: E402
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QSize, Qt  # noqa: E402
+from qgis.PyQt.QtCore import NULL, QSize, Qt  # noqa: E402
 from qgis.PyQt.QtGui import QColor  # noqa: E402
 
 # The input data as loaded: real data stack (a geocoder's fallback point, a lamp post's
@@ -125,6 +127,37 @@ def actual_from_layer(layer):
     if layer.labelsEnabled() and layer.labeling() is not None:
         act["labels"] = layer.labeling().settings().fieldName
     return act
+
+
+def qgis_text(v):
+    """A value as QGIS's categorised renderer matches it (QVariant::toString)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def uncategorised(layer):
+    """(count, example) of non-NULL values that only the catch-all "" class draws: a
+    category written for another kind of value ('1' for a boolean QGIS reads as true)."""
+    r = layer.renderer()
+    if r.type() != "categorizedSymbol":
+        return 0, None
+    values = {str(c.value()) for c in r.categories() if str(c.value()) not in ("", "NULL")}
+    idx = layer.fields().indexFromName(r.classAttribute())
+    if idx < 0:
+        return 0, None
+    n, example = 0, None
+    for f in layer.getFeatures():
+        v = f.attribute(idx)
+        if v is None or v == NULL or v == "":
+            continue  # NULL and empty text belong to the catch-all class
+        t = qgis_text(v)
+        if t not in values:
+            n += 1
+            example = example or t
+    return n, example
 
 
 def count_drawn(layer):
@@ -238,6 +271,10 @@ def check_vector(gpkg, name, styles, extra_labels, render):
             pass  # a rule-based renderer documents its filter in its rules
         else:
             problems["draw"] = f"draws {drawn} of {total} features"
+    n_other, example = uncategorised(layer)
+    if n_other:
+        problems["classes"] = (f"{n_other} features have values with no category of their own "
+                               f"(e.g. {example!r}); they draw only as 'other'")
     painted = -1
     if render and total > 0:
         painted = painted_pixels(layer)
@@ -304,7 +341,7 @@ def main():
     ap.add_argument("--all-rasters", action="store_true", help="check every .tif beside the GeoPackage")
     ap.add_argument("--label", action="append", default=[], metavar="LAYER=WHY", help="expect labels on LAYER")
     ap.add_argument("--xfail", action="append", default=[], metavar="GLOB:CHECK",
-                    help="known failure: check (style, draw, paint, labels, stack, or *) on layers matching GLOB")
+                    help="known failure: check (style, draw, classes, paint, labels, stack, or *) on layers matching GLOB")
     ap.add_argument("--no-render", dest="render", action="store_false", help="skip the paint check")
     args = ap.parse_args()
     app = QgsApplication([], False)

@@ -70,7 +70,7 @@ def stored_style_of(layer):
     return names[0] if count > 0 else ""
 
 
-def legend_entries(layer, limit=14):
+def legend_entries(layer, limit=20):
     """(icon QImage or QColor, text) per legend node, as QGIS's layer tree shows them."""
     out = []
     if isinstance(layer, QgsRasterLayer):
@@ -82,7 +82,7 @@ def legend_entries(layer, limit=14):
     for item in layer.renderer().legendSymbolItems():
         sym = item.symbol()
         icon = sym.asImage(QSize(14, 14)) if sym is not None else None
-        out.append((icon, item.label()))
+        out.append((icon, item.label() or layer.name()))  # a single symbol's item has no label
     if len(out) > limit:
         out = out[:limit - 1] + [(None, f"... {len(out) - limit + 1} more")]
     return out

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -292,4 +294,56 @@ TEST(Qml, RasterLegendIsRoundedWithAUnit) {
   EXPECT_TRUE(contains(q, "maximumLabel=\"1\u202f200 incidents per km²\"")) << q;
   EXPECT_FALSE(contains(q, "label=\"1234.5678"));
   EXPECT_TRUE(checkRasterQml(q).empty());
+}
+
+// The draw check sees what the load check could not: a boolean categorised as '1'/'0'
+// (the style of safety_incident_tests before the writer adapted styles) loads, but
+// QGIS reads the field as true/false, so no feature gets its own class.
+TEST(Qml, QgisDrawCheckCatchesABooleanCategorisedAsNumbers) {
+  const std::string script = std::string(TRYGG_SOURCE_DIR) + "/scripts/check_qml.py";
+  if (std::system("/usr/bin/python3 -c 'import qgis.core' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "Debian's python3-qgis is not installed; cannot ask QGIS what draws";
+  const fs::path dir = fs::temp_directory_path() / ("trygg_qml_bool_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path gpkg = dir / "bool.gpkg";
+  {
+    GpkgWriter w(gpkg, "EPSG:3006");
+    auto& l = w.createLayer({.name = "tests", .geom = GeomType::Point, .fields = {{"significant", FieldType::Boolean}},
+                             .style_qml = qmlCategorized(GeomType::Point, "significant",
+                                                         {{"1", "significant", "#7b3294"}, {"0", "not", "#bababa"}})});
+    std::vector<std::uint8_t> b(21);
+    b[0] = 1;
+    const std::uint32_t t = 1;
+    const double x = 1, y = 2;
+    std::memcpy(&b[1], &t, 4);
+    std::memcpy(&b[5], &x, 8);
+    std::memcpy(&b[13], &y, 8);
+    const std::vector<Value> v{std::int64_t{1}};
+    l.add(b, v);
+    w.commit();
+  }
+  auto check = [&] {
+    const std::string cmd = "QT_QPA_PLATFORM=offscreen /usr/bin/python3 " + script + " " + gpkg.string() + " 2>&1";
+    FILE* pipe = ::popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[512];
+    while (pipe && std::fgets(buf, sizeof buf, pipe)) out += buf;
+    const int rc = pipe ? ::pclose(pipe) : -1;
+    return std::make_pair(rc, out);
+  };
+  const auto [rc_ok, out_ok] = check();  // as written: categories true/false
+  EXPECT_EQ(rc_ok, 0) << out_ok;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(gpkg.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE layer_styles SET styleQML = replace(replace(styleQML, 'value=\"true\"', "
+                         "'value=\"1\"'), 'value=\"false\"', 'value=\"0\"')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const auto [rc_bad, out_bad] = check();  // the old style: categories 1/0
+  EXPECT_NE(rc_bad, 0) << out_bad;
+  EXPECT_TRUE(contains(out_bad, "1 features have values with no category of their own (e.g. 'true')")) << out_bad;
+  fs::remove_all(dir);
 }
