@@ -6,9 +6,10 @@ QGIS itself, each with the default style stored in the GeoPackage
   QT_QPA_PLATFORM=offscreen python3 scripts/render_qgis.py out.gpkg outdir/ \
       [--layers areas,incidents] [--raster kde.tif ...] [--all-rasters] [--base areas] [--width 800]
 
-Writes outdir/<layer>.png (800 px wide, the layer's extent plus a margin, a
-title and the layer's legend as QGIS builds it from the style in the top-right
-corner, 8-bit palette PNG to keep files small) and prints one line per PNG.
+Writes outdir/<layer>.png (the map 800 px wide over the layer's extent plus a
+margin, and right of it a panel with a title and the layer's legend as QGIS
+builds it from the style; an 8-bit palette PNG when a full-colour one would
+pass 150 KB) and prints one line per PNG.
 --base draws that layer (with its own style) with every other layer, for
 context. --all-rasters renders every .tif beside the GeoPackage. Exit code 1
 when a layer fails to load or has no stored style (QGIS would then show it
@@ -88,7 +89,25 @@ def legend_entries(layer, limit=20):
     return out
 
 
-def draw_legend(img, title, entries):
+LEGEND_ROW = 17
+
+
+def legend_size(title, entries):
+    img = QImage(10, 10, QImage.Format_ARGB32)
+    p = QPainter(img)
+    font = QFont("DejaVu Sans", 8)
+    bold = QFont("DejaVu Sans", 9)
+    bold.setBold(True)
+    p.setFont(bold)
+    title_w = p.fontMetrics().horizontalAdvance(title)
+    p.setFont(font)
+    fm = p.fontMetrics()
+    w = max([fm.horizontalAdvance(t or "") + 34 for _, t in entries] + [title_w + 16])
+    p.end()
+    return min(w, 320), LEGEND_ROW * (len(entries) + 1) + 10
+
+
+def draw_legend(img, x0, y0, w, h, title, entries):
     p = QPainter(img)
     p.setRenderHint(QPainter.Antialiasing)
     font = QFont("DejaVu Sans", 8)
@@ -96,20 +115,14 @@ def draw_legend(img, title, entries):
     bold.setBold(True)
     p.setFont(font)
     fm = p.fontMetrics()
-    p.setFont(bold)
-    title_w = p.fontMetrics().horizontalAdvance(title)
-    p.setFont(font)
-    row = 17
-    w = max([fm.horizontalAdvance(t or "") + 34 for _, t in entries] + [title_w + 16])
-    w = min(w, img.width() // 2)
-    h = row * (len(entries) + 1) + 10
-    x0, y0 = img.width() - w - 8, 8
+    row = LEGEND_ROW
     p.setPen(QPen(QColor(120, 120, 120)))
-    p.setBrush(QColor(255, 255, 255, 225))
+    p.setBrush(QColor(255, 255, 255))
     p.drawRect(QRectF(x0, y0, w, h))
     p.setPen(QColor(20, 20, 20))
     p.setFont(bold)
-    p.drawText(QRectF(x0 + 6, y0 + 4, w - 10, row), Qt.AlignLeft | Qt.AlignVCenter, title)
+    p.drawText(QRectF(x0 + 6, y0 + 4, w - 10, row), Qt.AlignLeft | Qt.AlignVCenter,
+               p.fontMetrics().elidedText(title, Qt.ElideRight, int(w - 10)))
     p.setFont(font)
     y = y0 + 4 + row
     for icon, text in entries:
@@ -141,14 +154,24 @@ def render(layers, extent, crs, width, out_png, title=None, legend=None):
     job.waitForFinished()
     img = job.renderedImage()
     if title is not None:
-        draw_legend(img, title, legend or [])
+        # The legend sits in a panel right of the map, so it never hides data.
+        lw, lh = legend_size(title, legend or [])
+        full = QImage(width + lw + 16, max(height, lh + 16), QImage.Format_RGB32)
+        full.fill(QColor(255, 255, 255))
+        p = QPainter(full)
+        p.drawImage(0, 0, img)
+        p.setPen(QPen(QColor(200, 200, 200)))
+        p.drawLine(width, 0, width, full.height())
+        p.end()
+        draw_legend(full, width + 8, 8, lw, lh, title, legend or [])
+        img = full
     if not img.save(out_png, "PNG", 0):
         raise RuntimeError(f"cannot write {out_png}")
     if os.path.getsize(out_png) > 150_000:
         # A palette of 256 colours keeps a busy map (20 000 points) under 150 KB.
         img = img.convertToFormat(QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AvoidDither)
         img.save(out_png, "PNG", 0)
-    return height
+    return img.width(), img.height()
 
 
 def padded(extent, frac=0.05, min_size=100.0):
@@ -220,8 +243,8 @@ def run(args):
             layers = [layer]
         out = os.path.join(args.outdir, f"{name}.png")
         title = f"{name} ({layer.featureCount()} features)"
-        h = render(layers, padded(extent), layer.crs(), args.width, out, title, legend_entries(layer))
-        print(f"{out}\t{args.width}x{h}\t{layer.featureCount()} features\trenderer={layer.renderer().type()}"
+        w, h = render(layers, padded(extent), layer.crs(), args.width, out, title, legend_entries(layer))
+        print(f"{out}\t{w}x{h}\t{layer.featureCount()} features\trenderer={layer.renderer().type()}"
               f"\tstyle={style or '-'}")
 
     rasters = list(args.raster)
@@ -237,9 +260,9 @@ def run(args):
         layers = [rl] + ([base] if base is not None else [])
         extent = rl.extent()
         out = os.path.join(args.outdir, os.path.splitext(os.path.basename(tif))[0] + ".png")
-        h = render(layers, padded(extent, 0.0), rl.crs(), args.width, out, rl.name(), legend_entries(rl))
+        w, h = render(layers, padded(extent, 0.0), rl.crs(), args.width, out, rl.name(), legend_entries(rl))
         qml = os.path.splitext(tif)[0] + ".qml"
-        print(f"{out}\t{args.width}x{h}\trenderer={rl.renderer().type()}"
+        print(f"{out}\t{w}x{h}\trenderer={rl.renderer().type()}"
               f"\tstyle={qml if os.path.exists(qml) else '-'}")
 
     return 1 if failures else 0
