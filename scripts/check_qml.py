@@ -16,7 +16,8 @@ checks, each a problem when it fails:
   classes  every non-NULL value of a categorised field has a category of its own (not only
            the grey catch-all "other" class);
   paint    rendering the layer alone paints pixels (symbols are not transparent);
-  labels   layers a GIS officer reads by name are labelled: areas, area_summary, places,
+  labels   layers a GIS officer reads by name are labelled (and the label text is not empty
+           everywhere): areas, area_summary, places,
            <analysis>_places_*, _place_changes, _area_change, _action_plan (--label NAME=FIELD
            adds more; the label field must be a field of the layer);
   stack    output point layers hold one feature per point (more than 1.05 features per
@@ -285,6 +286,11 @@ def check_vector(gpkg, name, styles, extra_labels, render):
         problems["labels"] = f"no labels ({why} expected)"
     elif why and layer.fields().indexFromName(act["labels"]) < 0:
         problems["labels"] = f"label field {act['labels']!r} is not a field"
+    elif why and total > 0:
+        li = layer.fields().indexFromName(act["labels"])
+        texts = sum(1 for f in layer.getFeatures() if f.attribute(li) not in (None, NULL, ""))
+        if texts == 0:
+            problems["labels"] = f"label field {act['labels']!r} is empty on all {total} features"
     is_input = name in INPUT_LAYERS
     if per_point > 1.05 and not is_input:
         problems["stack"] = f"{per_point:.2f} features per point (stacked)"
