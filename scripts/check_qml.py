@@ -18,8 +18,8 @@ checks, each a problem when it fails:
   paint    rendering the layer alone paints pixels (symbols are not transparent);
   labels   layers a GIS officer reads by name are labelled (and the label text is not empty
            everywhere): areas, area_summary, places,
-           <analysis>_places_*, _place_changes, _area_change, _action_plan (--label NAME=FIELD
-           adds more; the label field must be a field of the layer);
+           <analysis>_places_*, _place_changes, _area_change, _action_plan (--label LAYER=WHY
+           expects labels on LAYER too; the label field must be a field of the layer);
   stack    output point layers hold one feature per point (more than 1.05 features per
            distinct point hides all but the top one); input layers (incidents, observations,
            perception, measures, rejected) may stack, real data do.
