@@ -3,13 +3,58 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 
 namespace trygg {
+
+namespace {
+std::atomic<ProgressFormat> g_format{ProgressFormat::Terminal};
+std::atomic<int> g_step{0};  // stages begun in this process (JSON "step")
+}  // namespace
+
+void setDefaultProgressFormat(ProgressFormat f) { g_format = f; }
+ProgressFormat defaultProgressFormat() { return g_format; }
+
+std::string jsonQuote(const std::string& s) {
+  std::string out = "\"";
+  for (const unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);  // UTF-8 passes through
+        }
+    }
+  }
+  return out + "\"";
+}
+
+void Progress::printJson(double fraction) {
+  std::fprintf(m_out, "{\"progress\":%.3f,\"stage\":%s,\"step\":%d}\n", fraction, jsonQuote(m_stage).c_str(), g_step.load());
+  std::fflush(m_out);
+}
 
 void Progress::begin(const std::string& label) {
   std::lock_guard lock(m_mutex);
   m_last = -1;
   if (!m_enabled) return;
+  if (m_format == ProgressFormat::Json) {
+    // "Reading incidents: " -> "Reading incidents"
+    auto end = label.find_last_not_of(": \t");
+    m_stage = end == std::string::npos ? std::string() : label.substr(0, end + 1);
+    ++g_step;
+    m_last = 0;
+    printJson(0.0);
+    return;
+  }
   std::fputs(label.c_str(), m_out);
   std::fflush(m_out);
 }
@@ -17,6 +62,13 @@ void Progress::begin(const std::string& label) {
 void Progress::update(double fraction) {
   if (!m_enabled) return;
   std::lock_guard lock(m_mutex);
+  if (m_format == ProgressFormat::Json) {
+    const int tick = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 1000.0 + 1e-9);
+    if (tick <= m_last) return;  // one line per 0.1 %, monotone
+    m_last = tick;
+    printJson(tick / 1000.0);
+    return;
+  }
   // GDALTermProgress prints a number every 10 % and a dot every 2.5 %.
   const int tick = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 40.0 + 1e-9);
   while (m_last < tick) {
@@ -31,9 +83,10 @@ void Progress::done() {
   if (!m_enabled) return;
   update(1.0);
   std::lock_guard lock(m_mutex);
+  m_last = -1;
+  if (m_format == ProgressFormat::Json) return;  // update(1.0) printed the closing line
   std::fputs(" - done.\n", m_out);
   std::fflush(m_out);
-  m_last = -1;
 }
 
 bool stderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }

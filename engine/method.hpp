@@ -38,6 +38,10 @@ class ArgDecl {
   ArgType type() const { return m_type; }
   const std::string& defaultText() const { return m_default; }
   const std::vector<std::string>& choiceList() const { return m_choices; }
+  const std::optional<double>& minBound() const { return m_min; }
+  const std::optional<double>& maxBound() const { return m_max; }  // always inclusive
+  bool minIsExclusive() const { return m_min_exclusive; }
+  const std::string& unitText() const { return m_unit; }
   bool isRequired() const { return m_required; }
   bool isSet() const { return m_set; }
   std::string rangeText() const;     // "> 0", "0..1", "one of a, b"

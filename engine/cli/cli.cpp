@@ -12,6 +12,7 @@
 #include "engine/cli/hotspots_command.hpp"
 #include "engine/demo_town.hpp"
 #include "engine/method.hpp"
+#include "engine/method_json.hpp"
 #include "engine/runner.hpp"
 #include "trygg/version.hpp"
 
@@ -53,6 +54,12 @@ int runCli(int argc, char** argv) {
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "No progress and no report lines (errors still go to stderr)");
   app.set_version_flag("--version", std::string("trygg ") + kVersion);
+  std::string progress_mode = "auto";
+  app.add_option("--progress", progress_mode,
+                 "Progress on stderr: auto (GDAL-style on a terminal), terminal, json (one JSON line per step, for "
+                 "programs; docs/cli.md), none")
+      ->check(CLI::IsMember({"auto", "terminal", "json", "none"}))
+      ->capture_default_str();
 
   std::string project_file;
   auto addProjectArg = [&](CLI::App* sub) {
@@ -82,6 +89,8 @@ int runCli(int argc, char** argv) {
   methods->add_option("id", method_id, "A method id to describe");
   bool markdown = false;
   methods->add_flag("--markdown", markdown, "Print the parameter tables as Markdown (docs/methods/parameters.md)");
+  bool methods_json = false;
+  methods->add_flag("--json", methods_json, "Print the methods and their parameters as JSON (read by the QGIS plugin)");
 
   auto* demo = app.add_subcommand("demo", "Write the bundled demo town's input files (deterministic)");
   std::string demo_dir = "demo/data";
@@ -110,10 +119,13 @@ int runCli(int argc, char** argv) {
   try {
     RunOptions opt;
     opt.quiet = quiet;
-    opt.progress = !quiet && stderrIsTerminal();
+    if (progress_mode == "json") setDefaultProgressFormat(ProgressFormat::Json);
+    opt.progress = !quiet && progress_mode != "none" && (progress_mode != "auto" || stderrIsTerminal());
     if (*methods) {
       const auto& reg = Registry::builtin();
-      if (!method_id.empty()) {
+      if (methods_json) {
+        fmt::print("{}\n", (method_id.empty() ? methodsJson(reg) : methodJson(*reg.create(method_id))).dump(2));
+      } else if (!method_id.empty()) {
         printMethod(*reg.create(method_id), markdown);
       } else if (markdown) {
         for (const auto& [id, d] : reg.list()) printMethod(*reg.create(id), true);
