@@ -416,6 +416,10 @@ class RunProjectAlgorithm(ProjectAlgorithm):
         self.addParameter(QgsProcessingParameterString("ONLY", tr("Only these analyses (comma-separated)"),
                                                        optional=True))
         self.addParameter(QgsProcessingParameterBoolean("PUBLISH", tr("Publish profile"), defaultValue=False))
+        no_report = QgsProcessingParameterBoolean(
+            "NO_REPORT", tr("No workshop report (trygg run --no-report, where trygg has it)"), defaultValue=False)
+        no_report.setFlags(no_report.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(no_report)
         self._add_load_param()
         self.addOutput(QgsProcessingOutputFolder("OUTPUT", tr("Output folder")))
         self.addOutput(QgsProcessingOutputFile("GEOPACKAGE", tr("GeoPackage")))
@@ -430,6 +434,9 @@ class RunProjectAlgorithm(ProjectAlgorithm):
             args += ["--only", only]
         if self.parameterAsBool(parameters, "PUBLISH", context):
             args.append("--publish")
+        if self.parameterAsBool(parameters, "NO_REPORT", context) and \
+                trygg_process.has_option(require_executable(), ["run"], "--no-report"):
+            args.append("--no-report")
         started = []
         try:
             _, stdout, _ = self._run(args, feedback, cwd=os.path.dirname(os.path.abspath(project)),

@@ -8,6 +8,7 @@ setProgress, setProgressText, pushInfo, reportError and isCanceled
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -73,6 +74,16 @@ def has_command(executable, name, timeout=30):
         if in_list and line.startswith("  ") and line.split()[:1] == [name]:
             return True
     return False
+
+
+def has_option(executable, command, option, timeout=30):
+    """True when `trygg <command...> --help` mentions `option` (e.g. run --no-report)."""
+    try:
+        out = subprocess.run([executable] + list(command) + ["--help"], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, timeout=timeout, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return out.returncode == 0 and re.search(r"(^|[\s,])" + re.escape(option) + r"\b", out.stdout.decode("utf-8", "replace")) is not None
 
 
 def parse_progress(line):

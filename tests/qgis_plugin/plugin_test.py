@@ -40,6 +40,28 @@ SETTINGS = {
 
 failures = []
 
+TINY_PROJECT = """project:
+  name: tiny
+  crs: EPSG:3006
+  output: output
+  output_name: tiny
+layers:
+  areas:
+    source: {areas}
+    layer: areas
+    columns: {{id: id, name: name}}
+  incidents:
+    name: reports
+    source: {csv}
+    crs: EPSG:3006
+    columns: {{id: id, x: x, y: y, time: time, category: category}}
+analyses:
+  - method: hotspot.kde
+    name: kde_all
+    bandwidth: 200
+    cell: 20
+"""
+
 
 def check(cond, msg):
     print(("ok   " if cond else "FAIL ") + msg, flush=True)
@@ -329,6 +351,26 @@ def body(trygg, qp, work):
     res = processing.run("trygg:validate_project", {"PROJECT": os.path.join(demo, "project.yaml")}, feedback=feedback)
     check("reports" in res["REPORT"] and "loaded" in res["REPORT"], "Validate project returns trygg's report")
     check(not os.path.exists(os.path.join(demo, "output")), "Validate project writes nothing")
+
+    # Run project on a small project (areas + the 2 500 incidents + one kde): the GeoPackage and
+    # raster it writes, opened in a group named after the run.
+    tiny = os.path.join(work, "tiny")
+    os.makedirs(tiny)
+    with open(os.path.join(tiny, "project.yaml"), "w", encoding="utf-8") as f:
+        f.write(TINY_PROJECT.format(areas=os.path.join(work, "data", "areas.gpkg"), csv=csv))
+    feedback = Feedback()
+    try:
+        res = processing.run("trygg:run_project", {"PROJECT": os.path.join(tiny, "project.yaml"), "NO_REPORT": True},
+                             context=context, feedback=feedback)
+    except Exception as e:  # noqa: BLE001
+        res = {}
+        print("\n".join(feedback.log + feedback.errors), e)
+    check(os.path.isfile(res.get("GEOPACKAGE") or "") and res["GEOPACKAGE"].endswith("tiny.gpkg"),
+          "Run project writes the project's GeoPackage ({})".format(res.get("GEOPACKAGE")))
+    check(any(l.endswith("tiny_kde_all.tif") for l in res.get("LAYERS", [])), "Run project reports the raster")
+    groups = [g for g in project.layerTreeRoot().children() if g.name().startswith("trygg run: tiny")]
+    check(len(groups) == 1 and any(l.name() == "tiny_kde_all" for l in groups[0].findLayers()),
+          "Run project opens its layers in a group named after the run")
 
     app.exitQgis()
     print("{} failure(s)".format(len(failures)))
