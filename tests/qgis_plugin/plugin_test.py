@@ -10,7 +10,8 @@ profile, then:
      row of the result tables (geometry included), the CSV/text files;
   3. results open in the project in a group named after the run, with trygg's styles;
   4. cancelling a long run stops the trygg process and leaves no output folder;
-  5. Validate project runs; Report (when this trygg has `trygg report`) is listed.
+  5. a model with trygg:kde gives the same raster; Validate project and Run project run; Report (when this trygg
+     has `trygg report`) is listed and writes the HTML.
 Exit 0 pass, 1 fail, 77 skip (no PyQGIS / qgis_process).
 Usage: plugin_test.py --trygg build/bin/trygg [--keep]
 """
@@ -298,6 +299,32 @@ def body(trygg, qp, work):
     stem = os.path.basename(res["GEOPACKAGE"])[:-len(".gpkg")]
     compare_outputs("kde", ref[("csv", "kde")], "incidents", out_dir, stem, "memory layer")
 
+    # In a model (what the graphical modeler builds): the model's input feeds trygg:kde, same raster.
+    from qgis.core import (QgsProcessing, QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
+                           QgsProcessingModelChildParameterSource, QgsProcessingModelOutput,
+                           QgsProcessingModelParameter, QgsProcessingParameterFeatureSource)
+    model = QgsProcessingModelAlgorithm("trygg kde model", "tests")
+    model.addModelParameter(QgsProcessingParameterFeatureSource("points", "points", [QgsProcessing.TypeVectorPoint]),
+                            QgsProcessingModelParameter("points"))
+    child = QgsProcessingModelChildAlgorithm("trygg:kde")
+    child.setChildId("kde")
+    child.addParameterSources("INPUT", [QgsProcessingModelChildParameterSource.fromModelParameter("points")])
+    for name, value in (("TIME_FIELD", "time"), ("CATEGORY_FIELD", "category"), ("BANDWIDTH", 200)):
+        child.addParameterSources(name, [QgsProcessingModelChildParameterSource.fromStaticValue(value)])
+    folder = QgsProcessingModelOutput("folder", "folder")
+    folder.setChildOutputName("OUTPUT")
+    child.setModelOutputs({"folder": folder})
+    model.addChildAlgorithm(child)
+    model.initAlgorithm({})
+    out_dir = os.path.join(work, "model", "kde")
+    try:
+        res = processing.run(model, {"points": gpkg + "|layername=incidents", "kde:folder": out_dir},
+                             feedback=Feedback())
+        check(res["CHILD_RESULTS"]["kde"]["RASTER"].endswith("incidents_kde.tif"), "a model runs trygg:kde")
+        compare_outputs("kde", ref[("gpkg", "kde")], "incidents", out_dir, "incidents", "model")
+    except Exception as e:  # noqa: BLE001
+        check(False, "a model runs trygg:kde: {}".format(e))
+
     # 4. Cancel a long run: the trygg process goes, the output folder does not stay.
     cancel_dir = os.path.join(work, "cancel", "out")
     feedback = Feedback()
@@ -371,6 +398,17 @@ def body(trygg, qp, work):
     groups = [g for g in project.layerTreeRoot().children() if g.name().startswith("trygg run: tiny")]
     check(len(groups) == 1 and any(l.name() == "tiny_kde_all" for l in groups[0].findLayers()),
           "Run project opens its layers in a group named after the run")
+
+    if has_report:
+        feedback = Feedback()
+        try:
+            res = processing.run("trygg:report", {"PROJECT": os.path.join(tiny, "project.yaml"), "NO_PDF": True},
+                                 feedback=feedback)
+            check(os.path.isfile(res.get("HTML") or ""), "Report writes the HTML report ({})".format(res.get("HTML")))
+        except Exception as e:  # noqa: BLE001
+            check(False, "Report: {}\n{}".format(e, "\n".join(feedback.log + feedback.errors)))
+    else:
+        print("skip: Report (this trygg has no `trygg report`)")
 
     app.exitQgis()
     print("{} failure(s)".format(len(failures)))
