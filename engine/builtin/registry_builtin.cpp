@@ -2,6 +2,7 @@
 // deterministic, and it survives static linking. Adding a method = a folder
 // under plugins/ plus one line here.
 #include "engine/method.hpp"
+#include "plugins/compare/compare_method.hpp"
 #include "plugins/emerging/emerging_method.hpp"
 #include "plugins/getis_ord/getis_ord_method.hpp"
 #include "plugins/kde/kde_method.hpp"
@@ -18,6 +19,7 @@ void registerBuiltinMethods(Registry& r) {
   r.add<plugins::EmergingMethod>();
   r.add<plugins::NearRepeatMethod>();
   r.add<plugins::SafetyMethod>();
+  r.add<plugins::CompareMethod>();
 }
 
 const Registry& Registry::builtin() {
