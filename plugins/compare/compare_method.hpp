@@ -1,5 +1,5 @@
 #pragma once
-// hotspot.compare: did the hot-spot map change? Compares two Gi* analyses of the
+// compare.hotspots: did the hot-spot map change? Compares two Gi* analyses of the
 // same run on the same cells (ArcGIS Pro "Hot Spot Analysis Comparison"): the
 // cross-tabulation of bins, fuzzy similarity and fuzzy kappa with a permutation
 // expectation, and a layer of where hot and cold spots appeared, persisted and
@@ -10,7 +10,7 @@ namespace trygg::plugins {
 
 class CompareMethod final : public engine::Method {
  public:
-  static constexpr std::string_view kId = "hotspot.compare";
+  static constexpr std::string_view kId = "compare.hotspots";
   static constexpr std::string_view kDescription =
       "Compare two Gi* hot-spot maps: appeared, persisted, disappeared; fuzzy similarity and kappa";
   CompareMethod();

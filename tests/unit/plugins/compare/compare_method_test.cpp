@@ -1,4 +1,4 @@
-// hotspot.compare on a hand-made run: two Gi* results on a 3 x 3 grid in
+// compare.hotspots on a hand-made run: two Gi* results on a 3 x 3 grid in
 // ctx.hotspot_cells, the styled change layer and the run-summary figures.
 #include "plugins/compare/compare_method.hpp"
 
