@@ -15,6 +15,7 @@
 #include "data/gpkg_writer.hpp"
 #include "engine/run_context.hpp"
 #include "engine/spatial_units.hpp"
+#include "geo/geos/geos.hpp"
 
 using namespace trygg;
 
@@ -128,4 +129,87 @@ TEST(CompareMethod, RefusesUnknownAnalysesAndOtherGrids) {
   other.pop_back();
   run.ctx.hotspot_cells.push_back({"small", other, std::vector<int>(8, 0)});
   EXPECT_THROW(run.method("a", "small")->run(run.ctx), UsageError);
+}
+
+// split_date: Gi* on the incidents before and from the day, on one 100 m grid over a
+// 1 x 1 km area. Before: a cluster at (250, 250); from the split: at (750, 750),
+// over a thin even background. The first hot spot disappears, the second appears.
+TEST(CompareMethod, SplitDateRunsGiStarOnBothPeriods) {
+  TestRun run;
+  std::vector<model::Area> areas(1);
+  areas[0].id = "A";
+  const Point ring[] = {{0, 0}, {1000, 0}, {1000, 1000}, {0, 1000}};
+  areas[0].geom.wkb = geo::makePolygon(ring);
+  areas[0].geom.bbox = {0, 0, 1000, 1000};
+  engine::IncidentColumns inc;
+  auto add = [&](Point p, EpochSeconds t) {
+    inc.pts.push_back(p);
+    inc.t_from.push_back(t);
+    inc.t_to.push_back(t);
+    inc.category.push_back(Category{});
+    inc.weight.push_back(1);
+    inc.flags.push_back(0);
+    inc.fid.push_back(static_cast<std::int64_t>(inc.fid.size() + 1));
+    inc.area_ids.push_back(0);
+    inc.area_offsets.push_back(static_cast<std::uint32_t>(inc.area_ids.size()));
+  };
+  constexpr EpochSeconds kMar2024 = 1710504000;  // 2024-03-15 12:00 UTC
+  constexpr EpochSeconds kMar2025 = 1742040000;  // 2025-03-15 12:00 UTC
+  for (int r = 0; r < 10; ++r)
+    for (int c = 0; c < 10; ++c) {
+      add({50.0 + 100 * c, 50.0 + 100 * r}, kMar2024);
+      add({50.0 + 100 * c, 50.0 + 100 * r}, kMar2025);
+    }
+  for (int k = 0; k < 40; ++k) {
+    add({240.0 + k % 5, 240.0 + k / 5}, kMar2024);
+    add({740.0 + k % 5, 740.0 + k / 5}, kMar2025);
+  }
+  run.ctx.areas = &areas;
+  run.ctx.incidents = &inc;
+  run.ctx.extent = {0, 0, 1000, 1000};
+  plugins::CompareMethod m;
+  m.findArg("split_date")->set("2025-01-01", "test");
+  m.findArg("cell")->set("100", "test");
+  m.findArg("band")->set("150", "test");
+  m.findArg("seed")->set("1", "test");
+  m.checkRequired("test");
+  m.run(run.ctx);
+  run.gpkg->commit();
+  const auto& meta = run.meta;
+  EXPECT_EQ(meta["split_date"], "2025-01-01");
+  EXPECT_EQ(meta["incidents_before"], 140);
+  EXPECT_EQ(meta["incidents_after"], 140);
+  EXPECT_EQ(meta["cells"], 100);
+  EXPECT_GE(meta["changes"]["hot_disappeared"].get<int>(), 1);
+  EXPECT_GE(meta["changes"]["hot_appeared"].get<int>(), 1);
+  EXPECT_EQ(meta["changes"]["hot_persisted"], 0);
+  EXPECT_LT(meta["kappa"].get<double>(), 0.5);
+
+  auto* ds = static_cast<GDALDataset*>(
+      GDALOpenEx((run.dir / "out.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr));
+  ASSERT_NE(ds, nullptr);
+  OGRLayer* l = ds->GetLayerByName("change");
+  ASSERT_NE(l, nullptr);
+  // The cell with the first cluster (row 2, col 2 = cell 22) lost its hot spot; cell 77 gained one.
+  std::map<int, std::string> change;
+  std::map<int, double> before, after;
+  for (auto& f : *l) {
+    const int c = f->GetFieldAsInteger("cell");
+    change[c] = f->GetFieldAsString("change");
+    before[c] = f->GetFieldAsDouble("count_before");
+    after[c] = f->GetFieldAsDouble("count_after");
+  }
+  EXPECT_EQ(change[22], "hot_disappeared");
+  EXPECT_EQ(change[77], "hot_appeared");
+  EXPECT_DOUBLE_EQ(before[22], 41.0);
+  EXPECT_DOUBLE_EQ(after[22], 1.0);
+  EXPECT_DOUBLE_EQ(after[77], 41.0);
+  GDALClose(ds);
+  // Either split_date or before/after.
+  plugins::CompareMethod both;
+  both.findArg("split_date")->set("2025-01-01", "test");
+  both.findArg("before")->set("x", "test");
+  EXPECT_THROW(both.run(run.ctx), UsageError);
+  plugins::CompareMethod neither;
+  EXPECT_THROW(neither.run(run.ctx), UsageError);
 }
