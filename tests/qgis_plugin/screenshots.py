@@ -4,7 +4,8 @@
 
 runs QGIS under Xvfb with the plugin installed into a temporary profile; this
 file opens the Processing toolbox on the trygg provider and the kernel density
-dialog, grabs both windows and quits.
+dialog, grabs both, runs the dialog, grabs the main window with the result in
+its group, and quits.
 """
 import os
 
@@ -52,6 +53,7 @@ def grab_dock(dock):
     layer = QgsVectorLayer("file://{}?type=csv&xField=x&yField=y&crs=EPSG:3006&detectTypes=yes".format(csv),
                            "incidents", "delimitedtext")
     QgsProject.instance().addMapLayer(layer)
+    state["layer"] = layer
     dlg = processing.createAlgorithmDialog("trygg:kde", {
         "INPUT": layer.id(), "TIME_FIELD": "time", "CATEGORY_FIELD": "category", "BANDWIDTH": 200})
     dlg.resize(980, 720)
@@ -63,7 +65,36 @@ def grab_dock(dock):
 def grab_dialog():
     dlg = state["dlg"]
     save(dlg, "dialog.png")
-    dlg.close()
+    # Run it, as the Run button does (a background task; the results open on the main thread).
+    dlg.runAlgorithm()
+    state["tries"] = 0
+    QTimer.singleShot(1000, wait_for_results)
+
+
+def wait_for_results():
+    from qgis.core import QgsProject
+    root = QgsProject.instance().layerTreeRoot()
+    groups = [g for g in root.children() if g.name().startswith("trygg kde:")]
+    state["tries"] += 1
+    if not groups and state["tries"] < 90:
+        QTimer.singleShot(1000, wait_for_results)
+        return
+    state["dlg"].close()
+    # The result on its own: the input points hidden, the run's group open.
+    root.findLayer(state["layer"].id()).setItemVisibilityChecked(False)
+    for g in groups:
+        g.setExpanded(True)
+        for node in g.findLayers():
+            node.setExpanded(True)
+    mw = iface.mainWindow()
+    mw.resize(1000, 640)
+    iface.mapCanvas().zoomToFullExtent()
+    QTimer.singleShot(500, iface.layerTreeView().expandAll)
+    QTimer.singleShot(3000, grab_main)
+
+
+def grab_main():
+    save(iface.mainWindow(), "results.png")
     QTimer.singleShot(300, iface.actionExit().trigger)
 
 

@@ -13,4 +13,4 @@ trap 'rm -rf "$cfg"' EXIT
 export TRYGG_DEMO="$cfg/demo" PATH="$(dirname "$trygg"):$PATH" TRYGG_SHOTS="$out" QGIS_CUSTOM_CONFIG_PATH="$cfg"
 timeout 180 xvfb-run -a -s "-screen 0 1280x900x24" qgis --noversioncheck --nologo \
   --code "$here/screenshots.py" >/dev/null 2>&1 || true
-ls -l "$out/toolbox.png" "$out/dialog.png"
+ls -l "$out/toolbox.png" "$out/dialog.png" "$out/results.png"
