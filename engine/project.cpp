@@ -201,7 +201,7 @@ Project loadProject(const fs::path& file) {
 
   if (const auto proj = root["project"]) {
     checkKeys(c, proj, "project",
-              {"name", "crs", "extent", "extent_margin", "output", "store", "output_name", "time_zone", "stack_min"});
+              {"name", "crs", "extent", "extent_margin", "output", "store", "output_name", "time_zone", "stack_min", "language"});
     if (proj["name"]) p.name = scalar(c, proj["name"], "name");
     if (proj["crs"]) p.crs = scalar(c, proj["crs"], "crs");
     if (proj["extent"] && !(proj["extent"].IsScalar() && proj["extent"].as<std::string>() == "auto"))
@@ -212,6 +212,11 @@ Project loadProject(const fs::path& file) {
     if (proj["store"]) p.store_path = scalar(c, proj["store"], "store");
     if (proj["output_name"]) p.output_name = scalar(c, proj["output_name"], "output_name");
     if (proj["time_zone"]) p.time_zone = scalar(c, proj["time_zone"], "time_zone");
+    if (proj["language"]) {
+      p.language = scalar(c, proj["language"], "language");
+      if (p.language != "sv" && p.language != "en")
+        throwDataError("{}: language '{}': use sv (Swedish) or en (English)", c.where(proj["language"]), p.language);
+    }
     if (proj["stack_min"]) {
       const auto v = text::parseInt(scalar(c, proj["stack_min"], "stack_min"));
       if (!v || *v < 2) throwDataError("{}: stack_min must be a whole number >= 2", c.where(proj["stack_min"]));

@@ -7,7 +7,8 @@ PKGS=(build-essential cmake ninja-build pkg-config
   libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite sqlite3
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev libtbb-dev libhowardhinnant-date-dev tzdata
   googletest libgtest-dev libgmock-dev libbenchmark-dev xz-utils
-  qgis qgis-providers python3-qgis fonts-dejavu-core)  # tests/qgis: QGIS itself draws every output layer (headless)
+  qgis qgis-providers python3-qgis fonts-dejavu-core  # tests/qgis: QGIS itself draws every output layer (headless)
+  libmapnik-dev chromium poppler-utils)  # the workshop report: maps (Mapnik), PDF and browser test (Chromium, pdftoppm)
 # Extra packages for the reference-value scripts and plots
 # (not needed to build or test): scripts/setup.sh --reference
 if [ "${1:-}" = "--reference" ]; then

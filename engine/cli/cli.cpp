@@ -14,6 +14,7 @@
 #include "engine/method.hpp"
 #include "engine/method_json.hpp"
 #include "engine/runner.hpp"
+#include "report/report.hpp"
 #include "trygg/version.hpp"
 
 namespace trygg::engine {
@@ -42,6 +43,23 @@ void printMethod(const Method& m, bool markdown) {
     if (a.isRequired()) fmt::print(" (required)");
     fmt::print("\n");
   }
+}
+
+// `trygg report` and the report at the end of `trygg run`: the HTML (and PDF)
+// from the run's outputs in the project's output folder.
+void writeProjectReport(const Project& project, bool publish, bool pdf, bool quiet) {
+  report::ReportOptions ro;
+  ro.output_dir = project.output_dir;
+  ro.output_name = project.output_name;
+  ro.project_name = project.name;
+  ro.lang = report::parseLang(project.language);
+  ro.publish = publish;
+  ro.pdf = pdf;
+  const auto r = report::writeReport(ro);
+  if (quiet) return;
+  fmt::print("Report ({} areas, {} maps):\n  {}\n", r.areas, r.maps, r.html.string());
+  if (r.pdf_written) fmt::print("  {}\n", r.pdf.string());
+  else if (pdf) fmt::print("  {}\n", r.pdf_note);
 }
 
 }  // namespace
@@ -82,7 +100,17 @@ int runCli(int argc, char** argv) {
   run->add_option("--only", only, "Run only these analyses (names or method ids)")->delimiter(',');
   bool publish = false;
   run->add_flag("--publish", publish, "Publish profile: no sensitive point layers, small counts suppressed");
+  bool no_report = false;
+  run->add_flag("--no-report", no_report, "Do not write the workshop report (<name>_report.html and .pdf)");
   run->footer(kExitCodes);
+
+  auto* report_cmd = app.add_subcommand(
+      "report", "Write the workshop report (<name>_report.html and .pdf) from the last run's outputs (docs/report.md)");
+  addProjectArg(report_cmd);
+  bool report_publish = false, no_pdf = false;
+  report_cmd->add_flag("--publish", report_publish, "Publish profile: no small counts, no incident points");
+  report_cmd->add_flag("--no-pdf", no_pdf, "Write the HTML only (no headless Chromium)");
+  report_cmd->footer(kExitCodes);
 
   auto* methods = app.add_subcommand("methods", "List the analysis methods, or show one method's parameters");
   std::string method_id;
@@ -168,6 +196,11 @@ int runCli(int argc, char** argv) {
       opt.publish = publish;
       Runner r(std::move(project), opt, Registry::builtin());
       r.run();
+      if (!no_report) writeProjectReport(r.project(), publish, true, quiet);
+      return 0;
+    }
+    if (*report_cmd) {
+      writeProjectReport(project, report_publish, !no_pdf, quiet);
       return 0;
     }
   } catch (const Error& e) {
