@@ -79,7 +79,8 @@ std::shared_ptr<mapnik::memory_datasource> vectorSource(const MapLayer& ml) {
 std::string renderMapPng(const MapSpec& spec) {
   registerOnce();
   try {
-    mapnik::Map m(spec.width, spec.height, kSrs);
+    const int w = static_cast<int>(spec.width * spec.scale), h = static_cast<int>(spec.height * spec.scale);
+    mapnik::Map m(w, h, kSrs);
     mapnik::load_map_string(m, spec.stylesheet, true);
     m.set_srs(kSrs);
     int n = 0;
@@ -98,8 +99,8 @@ std::string renderMapPng(const MapSpec& spec) {
       m.add_layer(l);
     }
     m.zoom_to_box(mapnik::box2d<double>(spec.bbox.minx, spec.bbox.miny, spec.bbox.maxx, spec.bbox.maxy));
-    mapnik::image_rgba8 im(spec.width, spec.height);
-    mapnik::agg_renderer<mapnik::image_rgba8> ren(m, im);
+    mapnik::image_rgba8 im(w, h);
+    mapnik::agg_renderer<mapnik::image_rgba8> ren(m, im, spec.scale);
     ren.apply();
     return mapnik::save_to_string(im, "png8:m=h:z=9");
   } catch (const std::exception& e) {

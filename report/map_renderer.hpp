@@ -28,7 +28,8 @@ struct MapLayer {
 };
 
 struct MapSpec {
-  int width = 640, height = 480;     // pixels
+  int width = 640, height = 480;     // CSS pixels (the size in the page)
+  double scale = 2.0;                // device pixels per CSS pixel: sharp on screens and in print
   BBox2 bbox;                        // what must be visible (the map grows it to the image's aspect)
   std::string stylesheet;            // a Mapnik XML <Map> holding the <Style>s
   std::vector<MapLayer> layers;      // drawn in this order

@@ -26,6 +26,8 @@ std::string mapStylesheet(const StyleOptions& o) {
   </Style>
   <Style name="area_overview">
     <Rule><PolygonSymbolizer fill="#f3f1ea"/><LineSymbolizer stroke="#222222" stroke-width="1.6"/></Rule>
+  </Style>
+  <Style name="area_names">
     <Rule><TextSymbolizer face-name="DejaVu Sans Bold" size="13" fill="#333333" halo-fill="#ffffff" halo-radius="2" placement="interior">[name]</TextSymbolizer></Rule>
   </Style>
   <Style name="area_focus">
@@ -43,7 +45,7 @@ std::string mapStylesheet(const StyleOptions& o) {
       "stroke-width=\"0.8\" allow-overlap=\"true\" ignore-placement=\"true\"/></Rule>\n  </Style>\n",
       data::kColourNotAssessed);
   x += R"XML(  <Style name="place_labels">
-    <Rule><TextSymbolizer face-name="DejaVu Sans Book" size="10" fill="#111111" halo-fill="#ffffff" halo-radius="1.6" dy="10" placement-type="simple" placements="S,N,E,W,NE,SE,NW,SW" allow-overlap="false">[label]</TextSymbolizer></Rule>
+    <Rule><TextSymbolizer face-name="DejaVu Sans Book" size="11" fill="#111111" halo-fill="#ffffff" halo-radius="1.6" dy="10" placement-type="simple" placements="S,N,E,W,NE,SE,NW,SW" allow-overlap="false" avoid-edges="true">[label]</TextSymbolizer></Rule>
   </Style>
   <Style name="gistar">
 )XML";

@@ -2,7 +2,7 @@
 // The report's map styles as one Mapnik XML stylesheet (the same colours as the
 // QGIS styles in the GeoPackage: data/qml.hpp). Style names used by report.cpp:
 //   area_fill, area_focus, area_other  — the delimited areas
-//   area_overview                      — every area filled, outlined and named
+//   area_overview, area_names          — every area filled and outlined; [name] (drawn last)
 //   places                             — [overall] red / yellow / green / not_assessed
 //   place_labels                       — [label]
 //   kde                                — band 1 of a density raster, ramp to `kde_max`

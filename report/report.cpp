@@ -431,7 +431,7 @@ class Maps {
     std::string img;
     try {
       img = "<img src=\"data:image/png;base64," + base64(renderMapPng(spec)) + "\" alt=\"" + esc(alt) + "\" width=\"" +
-            std::to_string(spec.width) + "\" height=\"" + std::to_string(spec.height) + "\">";
+            std::to_string(spec.width) + "\" height=\"" + std::to_string(spec.height) + "\">";  // shown at CSS size
       if (count) ++*count;
     } catch (const Error& e) {
       img = "<p class=\"note\">" + esc(W(l).map_missing) + ": " + esc(e.what()) + "</p>";
@@ -619,8 +619,11 @@ section.area { border-top: 1px solid transparent; }
     spec.height = 560;
     spec.bbox = mapBox(all);
     spec.stylesheet = mapStylesheet();
-    MapLayer areas{"area_overview", {}, {}};
-    for (const auto& a : m_areas) areas.features.push_back({a.wkb, {{"name", a.name}}});
+    MapLayer areas{"area_overview", {}, {}}, names{"area_names", {}, {}};
+    for (const auto& a : m_areas) {
+      areas.features.push_back({a.wkb, {}});
+      names.features.push_back({a.wkb, {{"name", a.name}}});
+    }
     spec.layers.push_back(std::move(areas));
     std::string caption;
     if (m_safety && !m_safety->rounds.empty()) {
@@ -633,6 +636,7 @@ section.area { border-top: 1px solid transparent; }
         caption = fmt::format("{} {}", m_w.overview_map, roundCaption(last));
       }
     }
+    spec.layers.push_back(std::move(names));
     if (caption.empty()) caption = m_w.areas_map;
     std::string s = "<div class=\"overview-map\">" + maps.figure(spec, caption, esc(caption), m_l, &m_maps) + "</div>";
     if (m_safety) s += legendHtml(m_l);
@@ -684,10 +688,11 @@ section.area { border-top: 1px solid transparent; }
     return out;
   }
 
+  // The place's name (the layers' `label` field adds English counts).
   static std::string labelOf(const Record& r) {
-    std::string l = r.str("label");
-    if (l.empty()) l = r.str("name");
+    std::string l = r.str("name");
     if (l.empty()) l = r.str("place_name");
+    if (l.empty()) l = r.str("label");
     return l;
   }
 
