@@ -37,7 +37,7 @@ std::string mapStylesheet(const StyleOptions& o) {
 )XML";
   for (const char* c : {"red", "yellow", "green"})
     x += fmt::format(
-        "    <Rule><Filter>[overall] = '{}'</Filter><MarkersSymbolizer fill=\"{}\" width=\"13\" height=\"13\" "
+        "    <Rule><Filter>[overall] = '{}'</Filter><MarkersSymbolizer fill=\"{}\" width=\"15\" height=\"15\" "
         "stroke=\"#222222\" stroke-width=\"0.8\" allow-overlap=\"true\" ignore-placement=\"true\"/></Rule>\n",
         c, trafficLightColour(c));
   x += fmt::format(
@@ -45,7 +45,7 @@ std::string mapStylesheet(const StyleOptions& o) {
       "stroke-width=\"0.8\" allow-overlap=\"true\" ignore-placement=\"true\"/></Rule>\n  </Style>\n",
       data::kColourNotAssessed);
   x += R"XML(  <Style name="place_labels">
-    <Rule><TextSymbolizer face-name="DejaVu Sans Book" size="11" fill="#111111" halo-fill="#ffffff" halo-radius="1.6" dy="10" placement-type="simple" placements="S,N,E,W,NE,SE,NW,SW" allow-overlap="false" avoid-edges="true">[label]</TextSymbolizer></Rule>
+    <Rule><TextSymbolizer face-name="DejaVu Sans Book" size="13" fill="#111111" halo-fill="#ffffff" halo-radius="1.8" dy="11" placement-type="simple" placements="S,N,E,W,NE,SE,NW,SW" allow-overlap="false" avoid-edges="true">[label]</TextSymbolizer></Rule>
   </Style>
   <Style name="gistar">
 )XML";

@@ -109,9 +109,10 @@ std::string pValue(double p, Lang l) {
 }
 
 std::string count(std::optional<std::int64_t> n, Lang l, int suppress_below) {
-  if (!n) return sv(l) ? "uppgift saknas" : "not given";
-  if (suppress_below > 0 && *n > 0 && *n < suppress_below)
+  // In the publish profile a missing count is one the run suppressed (1..threshold-1).
+  if ((!n && suppress_below > 0) || (n && suppress_below > 0 && *n > 0 && *n < suppress_below))
     return tr(l, "färre än {}", "fewer than {}", suppress_below);
+  if (!n) return sv(l) ? "uppgift saknas" : "not given";
   // Thousands: 20 000 (sv, narrow no-break space) / 20,000 (en).
   std::string d = std::to_string(*n < 0 ? -*n : *n), out;
   for (std::size_t i = 0; i < d.size(); ++i) {
@@ -222,7 +223,8 @@ std::string evidenceSentence(const FactorEvidence& e, Lang l) {
       what += tr(l, ", {} väntade utifrån områdets nivå", ", {} expected from the area's rate", num(e.expected, 1));
     if (e.p_value && std::isfinite(*e.p_value)) what += " (" + pValue(*e.p_value, l) + ")";
   } else if (m == "rating") {
-    what = tr(l, "besiktningsbetyg {} av 20 ({} betyg)", "inspection rating {} of 20 ({} rating(s))",
+    what = tr(l, "besiktningsbetyg {} av 20 ({} betyg)",
+              e.evidence && *e.evidence == 1 ? "inspection rating {} of 20 ({} rating)" : "inspection rating {} of 20 ({} ratings)",
                        num(e.value, 1), n);
   } else if (m == "survey_mean") {
     what = tr(l, "medelsvar {} i enkäten ({} svar)", "mean survey answer {} ({} answers)", num(e.value, 2), n);
@@ -231,8 +233,10 @@ std::string evidenceSentence(const FactorEvidence& e, Lang l) {
     if (e.expected && std::isfinite(*e.expected))
       what += tr(l, ", {} väntade", ", {} expected", num(e.expected, 1));
   } else if (m == "lit_share") {
-    what = tr(l, "{} av platsen belyst av gatubelysning ({} lampor)", "{} of the place lit by street lights ({} lights)",
-                       e.value ? percent(*e.value, l) : std::string("\u2013"), n);
+    const bool one = e.evidence && *e.evidence == 1;
+    what = tr(l, one ? "{} av platsen belyst av gatubelysning ({} lampa)" : "{} av platsen belyst av gatubelysning ({} lampor)",
+              one ? "{} of the place lit by street lights ({} light)" : "{} of the place lit by street lights ({} lights)",
+              e.value ? percent(*e.value, l) : std::string("\u2013"), n);
   } else if (m == "cover_share") {
     what = tr(l, "{} av platsen täckt av vegetation att gallra", "{} of the place covered by vegetation to trim",
                        e.value ? percent(*e.value, l) : std::string("\u2013"));

@@ -22,7 +22,8 @@ std::string number(double v, int decimals, Lang l);
 std::string percent(double share, Lang l);
 // p-values: "p = 0.003", "p < 0.001" (sv "p = 0,003").
 std::string pValue(double p, Lang l);
-// Counts in the publish profile: values 1..(threshold-1) become "fewer than 5".
+// Counts in the publish profile: values 1..(threshold-1), and missing values
+// (suppressed by the run), become "fewer than 5".
 std::string count(std::optional<std::int64_t> n, Lang l, int suppress_below = 0);
 
 // Colour words: red|yellow|green|not_assessed -> "red" / "röd", ...

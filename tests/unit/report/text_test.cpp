@@ -45,6 +45,8 @@ TEST(ReportNumbers, DecimalCommaInSwedishPointInEnglish) {
   EXPECT_EQ(count(3, Lang::sv, 5), "färre än 5");
   EXPECT_EQ(count(0, Lang::en, 5), "0");
   EXPECT_EQ(count(7, Lang::en, 5), "7");
+  EXPECT_EQ(count(std::nullopt, Lang::en, 5), "fewer than 5");  // suppressed by a published run
+  EXPECT_EQ(count(std::nullopt, Lang::en), "not given");
 }
 
 TEST(ReportLanguage, ParsesSvAndEnOnly) {
@@ -164,7 +166,7 @@ TEST(EvidenceSentence, IncidentsRatingsAndOverlaysInBothLanguages) {
   EXPECT_EQ(evidenceSentence(e, Lang::en),
             "Violence (red, score 3.3): 9 incidents in the period, 1.3 expected from the area's rate (p < 0.001).");
   FactorEvidence lit{.label = "Lighting", .metric = "lit_share", .colour = "yellow", .score = 8, .value = 0.25, .evidence = 1};
-  EXPECT_EQ(evidenceSentence(lit, Lang::en), "Lighting (yellow, score 8.0): 25 % of the place lit by street lights (1 lights).");
+  EXPECT_EQ(evidenceSentence(lit, Lang::en), "Lighting (yellow, score 8.0): 25 % of the place lit by street lights (1 light).");
   FactorEvidence r{.label = "Belysning", .metric = "rating", .colour = "red", .score = 5, .value = 5, .evidence = 2};
   EXPECT_EQ(evidenceSentence(r, Lang::sv), "Belysning (röd, poäng 5,0): besiktningsbetyg 5,0 av 20 (2 betyg).");
   FactorEvidence g = e;
