@@ -44,7 +44,10 @@ std::string mapStylesheet(const StyleOptions& o) {
       "    <Rule><ElseFilter/><MarkersSymbolizer fill=\"{}\" width=\"11\" height=\"11\" stroke=\"#555555\" "
       "stroke-width=\"0.8\" allow-overlap=\"true\" ignore-placement=\"true\"/></Rule>\n  </Style>\n",
       data::kColourNotAssessed);
-  x += R"XML(  <Style name="place_labels">
+  x += R"XML(  <Style name="place_dots">
+    <Rule><MarkersSymbolizer fill="#333333" width="6" height="6" stroke="#ffffff" stroke-width="1" allow-overlap="true" ignore-placement="true"/></Rule>
+  </Style>
+  <Style name="place_labels">
     <Rule><TextSymbolizer face-name="DejaVu Sans Book" size="13" fill="#111111" halo-fill="#ffffff" halo-radius="1.8" dy="11" placement-type="simple" placements="S,N,E,W,NE,SE,NW,SW" allow-overlap="false" avoid-edges="true">[label]</TextSymbolizer></Rule>
   </Style>
   <Style name="gistar">

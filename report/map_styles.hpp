@@ -5,6 +5,7 @@
 //   area_overview, area_names          — every area filled and outlined; [name] (drawn last)
 //   places                             — [overall] red / yellow / green / not_assessed
 //   place_labels                       — [label]
+//   place_dots                         — small dark dots (where the places are, on hotspot maps)
 //   kde                                — band 1 of a density raster, ramp to `kde_max`
 //   gistar                             — [bin] -3..3 (Gi_Bin)
 #include <string>

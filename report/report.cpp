@@ -872,6 +872,20 @@ section.area { border-top: 1px solid transparent; }
     return s + "</ol>";
   }
 
+  // Where the places are, for orientation on the hotspot maps.
+  void addPlaceDots(MapSpec& spec) {
+    if (!m_safety || m_safety->rounds.empty()) return;
+    const std::string layer = m_safety->prefix + "_places_" + m_safety->rounds.back().name;
+    if (!m_run.hasLayer(layer)) return;
+    MapLayer dots{"place_dots", {}, {}}, lab{"place_labels", {}, {}};
+    for (const auto& r : m_run.table(layer).rows) {
+      dots.features.push_back({r.wkb, {}});
+      lab.features.push_back({r.wkb, {{"label", labelOf(r)}}});
+    }
+    spec.layers.push_back(std::move(dots));
+    spec.layers.push_back(std::move(lab));
+  }
+
   std::string hotspotBlock(const Area& a, Maps& maps) {
     if (m_hot.kde.empty() && m_hot.gistar.empty()) return "";
     std::string s = "<h3>" + esc(m_w.h_hotspots) + "</h3>", figs;
@@ -884,6 +898,7 @@ section.area { border-top: 1px solid transparent; }
       maps.addAreas(spec, a, true);
       spec.layers.push_back({"kde", {}, k.file});
       maps.addOutlines(spec, a);
+      addPlaceDots(spec);
       figs += maps.figure(spec, fmt::format(fmt::runtime(m_w.kde_caption), k.name),
                           esc(fmt::format(fmt::runtime(m_w.kde_caption), k.name)) + " <span class=\"ramp\"></span>" +
                               esc(m_w.kde_legend),
@@ -902,6 +917,7 @@ section.area { border-top: 1px solid transparent; }
       }
       spec.layers.push_back(std::move(cells));
       maps.addOutlines(spec, a);
+      addPlaceDots(spec);
       const auto cats = data::giBinCategories();
       figs += maps.figure(spec, fmt::format(fmt::runtime(m_w.gi_caption), g),
                           esc(fmt::format(fmt::runtime(m_w.gi_caption), g)) +
