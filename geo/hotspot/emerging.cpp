@@ -15,6 +15,7 @@
 #include <tbb/parallel_for.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "geo/hotspot/inference.hpp"
 #include "geo/hotspot/rng.hpp"
 
@@ -75,6 +76,28 @@ void validateOptions(const EmergingOptions& o) {
 }
 
 }  // namespace
+
+StepLength parseStepLength(std::string_view text_in, std::string_view where) {
+  // Owned copies only: the words are std::string, never views into a
+  // temporary (issue 10 item 15: views into a temporary trimmed string were
+  // read after it died).
+  const std::string trimmed(text::trim(text_in));
+  std::vector<std::string> words;
+  for (const auto p : text::split(trimmed, ' '))
+    if (!p.empty()) words.emplace_back(p);
+  if (words.size() != 2)
+    throwUsageError("{}: step must be like '1 month', '2 weeks' or '7 days' (got '{}')", where, text_in);
+  const auto n = text::parseInt(words[0]);
+  if (!n || *n <= 0) throwUsageError("{}: step count must be a whole number > 0 (got '{}')", where, text_in);
+  const std::string unit = text::foldCase(words[1]);
+  StepLength st;
+  st.count = *n;
+  if (unit.rfind("month", 0) == 0) st.unit = StepLength::Unit::Months;
+  else if (unit.rfind("week", 0) == 0) { st.unit = StepLength::Unit::Days; st.count *= 7; }
+  else if (unit.rfind("day", 0) == 0) st.unit = StepLength::Unit::Days;
+  else throwUsageError("{}: step unit must be days, weeks or months (got '{}')", where, text_in);
+  return st;
+}
 
 int TimeSteps::stepOf(EpochSeconds t) const {
   if (boundaries.size() < 2 || t < boundaries.front() || t >= boundaries.back()) return -1;

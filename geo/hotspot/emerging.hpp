@@ -40,6 +40,11 @@ struct StepLength {
   std::int64_t count = 7;  // DEFAULT: one week
 };
 
+// Parses a step written as "<count> <unit>": "1 month", "2 weeks", "7 days"
+// (units by prefix, any case; weeks become days). Throws UsageError naming
+// `where` otherwise. Owns everything it keeps: no view outlives its input.
+StepLength parseStepLength(std::string_view text, std::string_view where);
+
 // The time steps of a window [window_start, window_end), aligned to its end:
 // step s covers [boundaries[s], boundaries[s+1]); boundaries.back() ==
 // window_end; boundaries.front() is the earliest step start not before

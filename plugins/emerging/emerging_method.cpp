@@ -18,24 +18,6 @@ using data::Value;
 
 namespace {
 
-hs::StepLength parseStep(const std::string& s, const std::string& where) {
-  const auto parts = text::split(std::string(text::trim(s)), ' ');
-  std::vector<std::string_view> words;
-  for (auto p : parts)
-    if (!p.empty()) words.push_back(p);
-  if (words.size() != 2) throwUsageError("{}: step must be like '1 month', '2 weeks' or '7 days' (got '{}')", where, s);
-  const auto n = text::parseInt(words[0]);
-  if (!n || *n <= 0) throwUsageError("{}: step count must be a whole number > 0 (got '{}')", where, s);
-  const std::string unit = text::foldCase(words[1]);
-  hs::StepLength st;
-  st.count = *n;
-  if (unit.rfind("month", 0) == 0) st.unit = hs::StepLength::Unit::Months;
-  else if (unit.rfind("week", 0) == 0) { st.unit = hs::StepLength::Unit::Days; st.count *= 7; }
-  else if (unit.rfind("day", 0) == 0) st.unit = hs::StepLength::Unit::Days;
-  else throwUsageError("{}: step unit must be days, weeks or months (got '{}')", where, s);
-  return st;
-}
-
 std::string colourOf(int code) {
   static const char* hot[] = {"#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#ef3b2c", "#cb181d", "#a50f15", "#67000d"};
   static const char* cold[] = {"#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"};
@@ -88,7 +70,7 @@ void EmergingMethod::run(engine::RunContext& ctx) {
   const auto w = engine::buildWeights(units, m_units, true, where);
 
   hs::EmergingOptions o;
-  o.step = parseStep(m_step, where);
+  o.step = hs::parseStepLength(m_step, where);
   o.time_lag = m_time_lag;
   o.alpha = m_alpha;
   o.fdr = m_fdr;

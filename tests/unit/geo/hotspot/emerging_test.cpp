@@ -449,3 +449,30 @@ TEST(EmergingEndToEnd, PermutationInferenceFindsTheSamePlants) {
 
 }  // namespace
 }  // namespace trygg::geo::hotspot
+
+// Issue 10 item 15: the step parser kept views into a temporary trimmed
+// string; under AddressSanitizer (the build-asan tree of scripts/test.sh)
+// this test reported stack-use-after-scope. The padded and long inputs make
+// the temporary heap-allocated as well as small-string-optimised.
+namespace trygg::geo::hotspot {
+namespace {
+TEST(EmergingStep, ParsesPaddedAndLongInputsWithoutDanglingViews) {
+  const auto m = parseStepLength("  1 month  ", "emerging.step");
+  EXPECT_EQ(m.unit, StepLength::Unit::Months);
+  EXPECT_EQ(m.count, 1);
+  const auto w = parseStepLength("2   weeks", "emerging.step");
+  EXPECT_EQ(w.unit, StepLength::Unit::Days);
+  EXPECT_EQ(w.count, 14);
+  const std::string longer = std::string(40, ' ') + "7 Days" + std::string(40, ' ');
+  const auto d = parseStepLength(longer, "emerging.step");
+  EXPECT_EQ(d.unit, StepLength::Unit::Days);
+  EXPECT_EQ(d.count, 7);
+  EXPECT_EQ(parseStepLength("12 months", "x").count, 12);
+}
+
+TEST(EmergingStep, RejectsMalformedStepsWithUsageError) {
+  for (const char* bad : {"", "month", "0 days", "-1 weeks", "1 fortnight", "1 2 days", "x days"})
+    EXPECT_THROW(parseStepLength(bad, "emerging.step"), UsageError) << bad;
+}
+}  // namespace
+}  // namespace trygg::geo::hotspot
