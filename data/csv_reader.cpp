@@ -57,6 +57,22 @@ CsvReader::CsvReader(const std::string& path, const CsvOptions& opts) : m_path(p
   m_buf.resize(std::max<std::size_t>(opts.block_size, 1024));
   fill();
 
+  // UTF-16/UTF-32 (Excel's "Unicode text", PowerShell's default): a byte-order
+  // mark FF FE / FE FF, or NUL bytes, which UTF-8 and Windows-1252 text never
+  // holds. Said plainly instead of reading garbled column names.
+  {
+    const std::string_view head(m_buf.data() + m_pos, std::min<std::size_t>(m_end - m_pos, 4096));
+    const bool bom16 = head.size() >= 2 && ((head[0] == '\xFF' && head[1] == '\xFE') ||
+                                            (head[0] == '\xFE' && head[1] == '\xFF'));
+    if (bom16 || head.find('\0') != std::string_view::npos) {
+      std::fclose(m_file);
+      m_file = nullptr;
+      throwDataError("{}: the file is {} (it holds {}); trygg reads CSV as UTF-8 or Windows-1252: save it as "
+                     "\"CSV UTF-8\" (Excel: Save As > CSV UTF-8; iconv -f UTF-16 -t UTF-8)",
+                     path, bom16 ? "UTF-16 encoded" : "not text or is UTF-16/UTF-32 encoded",
+                     bom16 ? "a UTF-16 byte-order mark" : "NUL bytes");
+    }
+  }
   // Byte-order mark.
   if (m_end - m_pos >= 3 && std::memcmp(m_buf.data() + m_pos, "\xEF\xBB\xBF", 3) == 0) m_pos += 3;
   // Blank leading lines carry nothing.

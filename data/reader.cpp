@@ -348,6 +348,8 @@ class OgrSource final : public Source {
       m_layer = m_ds->GetLayer(0);
     }
     capture.clear();
+    m_filter = cfg.filter;
+    m_source_label = redactConnection(cfg.source);
     if (!cfg.filter.empty()) {
       if (m_layer->SetAttributeFilter(cfg.filter.c_str()) != OGRERR_NONE)
         throwUsageError("{}: filter '{}' is not a valid OGR SQL WHERE clause ({}); fix `filter:` in the layer",
@@ -364,6 +366,12 @@ class OgrSource final : public Source {
     m_capture.clear();
     m_feat.reset(m_layer->GetNextFeature());
     if (!m_feat) {
+      if (m_capture.failed() && m_index == 0 && !m_filter.empty())
+        // SQL drivers (GeoPackage, PostGIS, SQLite) check a WHERE clause only when
+        // the first feature is fetched: the filter is at fault, not the file.
+        throwUsageError("{}: filter '{}' is not valid for this layer ({}); fix `filter:` in the layer (OGR SQL "
+                        "WHERE, column names as in the file)",
+                        m_source_label, m_filter, m_capture.lastFailure());
       if (m_capture.failed())
         m_capture.throwIfFailed(m_layer->GetName(), fmt::format("reading stopped after {} features", m_index),
                                 "the file may be truncated or corrupt; check it with ogrinfo");
@@ -449,6 +457,8 @@ class OgrSource final : public Source {
   CplErrorCapture& m_capture;
   std::unique_ptr<GDALDataset, DatasetCloser> m_ds;
   OGRLayer* m_layer = nullptr;
+  std::string m_filter;        // the layer's attribute filter, to blame it for errors at the first fetch
+  std::string m_source_label;  // the source as shown in messages (connection passwords redacted)
   OGRFeatureDefn* m_defn = nullptr;
   std::unique_ptr<OGRFeature, FeatureDeleter> m_feat;
   SrsPtr m_srs;

@@ -80,11 +80,26 @@ std::string jsonObject(const std::map<std::string, std::int64_t>& m) {
 
 // ---------------------------------------------------------------------------
 
+// A failed SQLite call. A full disk, a file-size limit or an I/O error is the
+// user's to fix (exit 1, with the store's path); anything else is a bug.
+[[noreturn]] void storeFail(sqlite3* db, int rc, const std::string& what) {
+  const int primary = rc & 0xff;
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  const std::string path = file && *file ? file : "(the project store)";
+  // CORRUPT/NOTADB: on a store trygg is writing, a write that failed half-way
+  // (a full disk) or a file that is not trygg's; either way, the path to check.
+  if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY ||
+      primary == SQLITE_PERM || primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+    throwDataError("store {}: cannot write ({}); check free disk space, file-size limits and permissions of its folder",
+                   path, sqlite3_errstr(rc));
+  throw Error(fmt::format("store: {}: {}", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+}
+
 class Stmt {
  public:
   Stmt(sqlite3* db, const std::string& sql) : m_db(db) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &m_s, nullptr) != SQLITE_OK)
-      throw Error(fmt::format("store: cannot prepare '{}': {}", sql, sqlite3_errmsg(db)));
+    if (const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &m_s, nullptr); rc != SQLITE_OK)
+      storeFail(db, sqlite3_extended_errcode(db), fmt::format("cannot prepare '{}'", sql));
   }
   ~Stmt() { sqlite3_finalize(m_s); }
   Stmt(const Stmt&) = delete;
@@ -108,7 +123,7 @@ class Stmt {
   bool step() {
     const int rc = sqlite3_step(m_s);
     if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) throw Error(fmt::format("store: {}", sqlite3_errmsg(m_db)));
+    if (rc != SQLITE_DONE) storeFail(m_db, sqlite3_extended_errcode(m_db), "step failed");
     return false;
   }
   void run() {
@@ -163,7 +178,7 @@ struct Store::Impl {
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       std::string m = err ? err : "unknown error";
       sqlite3_free(err);
-      throw Error(fmt::format("store: '{}' failed: {}", sql.substr(0, 200), m));
+      storeFail(db, sqlite3_extended_errcode(db), fmt::format("'{}' failed: {}", sql.substr(0, 200), m));
     }
   }
   std::int64_t scalarInt(const std::string& sql) const {

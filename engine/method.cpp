@@ -168,7 +168,8 @@ void Method::configure(const YAML::Node& params, const std::string& where) {
   if (!params) return;
   if (!params.IsMap()) throwDataError("{}: {} parameters must be a mapping", where, id());
   for (const auto& kv : params) {
-    const auto key = kv.first.as<std::string>();
+    if (!kv.first.IsScalar()) throwDataError("{}: a parameter name must be a plain word, not a list or a mapping", where);
+    const auto key = kv.first.Scalar();
     const std::string at = fmt::format("{} ({})", where, id());
     auto* a = findArg(key);
     if (!a) {
@@ -179,12 +180,18 @@ void Method::configure(const YAML::Node& params, const std::string& where) {
     try {
       if (kv.second.IsSequence()) {
         std::vector<std::string> items;
-        for (const auto& i : kv.second) items.push_back(i.as<std::string>());
+        for (const auto& i : kv.second) {
+          if (!i.IsScalar())
+            throwDataError("{} line {}: parameter '{}' must be a list of plain values, not of lists or mappings", at,
+                           i.Mark().line + 1, key);
+          items.push_back(i.Scalar());
+        }
         a->setList(items, at);
       } else if (kv.second.IsScalar()) {
-        a->set(kv.second.as<std::string>(), at);
+        a->set(kv.second.Scalar(), at);
       } else {
-        throwDataError("{}: parameter '{}' must be a value or a list", at, key);
+        throwDataError("{} line {}: parameter '{}' must be a value or a list, not {}", at, kv.second.Mark().line + 1, key,
+                       kv.second.IsMap() ? "a mapping" : "empty");
       }
     } catch (const UsageError& e) {
       throw DataError(e.what());  // in a project file it is the file the user fixes

@@ -20,17 +20,49 @@ std::string yamlWhere(const fs::path& file, const YAML::Node& node) {
 }
 
 namespace {
+const char* shapeOf(const YAML::Node& n) {
+  if (!n.IsDefined() || n.IsNull()) return "nothing";
+  if (n.IsSequence()) return "a list";
+  if (n.IsMap()) return "a mapping";
+  return "a value";
+}
+}  // namespace
+
+std::string yamlScalar(const fs::path& file, const YAML::Node& n, std::string_view key) {
+  if (!n.IsScalar())
+    throwDataError("{}: '{}' must be a single value, but it is {}; write it as `{}: <value>` "
+                   "(quote it if it contains ':', '[', '{{' or '#')",
+                   yamlWhere(file, n), key, shapeOf(n), key);
+  return n.Scalar();
+}
+
+namespace {
 
 struct Ctx {
   fs::path file;
   std::string where(const YAML::Node& n) const { return yamlWhere(file, n); }
 };
 
+// A name that becomes part of a file name inside the output folder: no path
+// separators, no "..", no control characters, not empty.
+bool safeFileStem(const std::string& s) {
+  if (s.empty() || s == "." || s.find("..") != std::string::npos) return false;
+  for (unsigned char ch : s)
+    if (ch == '/' || ch == '\\' || ch < 0x20 || ch == ':') return false;
+  return true;
+}
+
+// A mapping key as text; a list or mapping used as a key is refused with the line.
+std::string keyText(const Ctx& c, const YAML::Node& k) {
+  if (!k.IsScalar()) throwDataError("{}: a key must be a plain word, not a list or a mapping", c.where(k));
+  return k.Scalar();
+}
+
 void checkKeys(const Ctx& c, const YAML::Node& node, std::string_view section,
                std::initializer_list<std::string_view> known) {
   if (!node.IsMap()) throwDataError("{}: '{}' must be a mapping of keys to values", c.where(node), section);
   for (const auto& kv : node) {
-    const auto key = kv.first.as<std::string>();
+    const auto key = keyText(c, kv.first);
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       std::string list;
       for (auto k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
@@ -40,8 +72,7 @@ void checkKeys(const Ctx& c, const YAML::Node& node, std::string_view section,
 }
 
 std::string scalar(const Ctx& c, const YAML::Node& n, std::string_view key) {
-  if (!n.IsScalar()) throwDataError("{}: '{}' must be a single value", c.where(n), key);
-  return n.as<std::string>();
+  return yamlScalar(c.file, n, key);
 }
 
 bool boolean(const Ctx& c, const YAML::Node& n, std::string_view key) {
@@ -63,7 +94,7 @@ void parseCategories(const Ctx& c, const YAML::Node& n, data::LayerConfig& cfg) 
   // Two forms: category -> [source words], or source word -> category.
   if (!n.IsMap()) throwDataError("{}: 'categories' must map categories to lists of source words", c.where(n));
   for (const auto& kv : n) {
-    const auto key = kv.first.as<std::string>();
+    const auto key = keyText(c, kv.first);
     const auto as_cat = parseCategory(key);
     if (kv.second.IsSequence()) {
       if (!as_cat)
@@ -71,9 +102,10 @@ void parseCategories(const Ctx& c, const YAML::Node& n, data::LayerConfig& cfg) 
                        "(violence, robbery, sexual_offence, vandalism, graffiti, illegal_posters, littering, "
                        "drugs, disorder, burglary, theft, vehicle_crime, other)",
                        c.where(kv.first), key);
-      for (const auto& w : kv.second) cfg.category_map[text::foldCase(text::trim(w.as<std::string>()))] = *as_cat;
+      for (const auto& w : kv.second)
+        cfg.category_map[text::foldCase(text::trim(scalar(c, w, "categories." + key)))] = *as_cat;
     } else if (kv.second.IsScalar()) {
-      const auto target = kv.second.as<std::string>();
+      const auto target = scalar(c, kv.second, "categories." + key);
       const auto cat = parseCategory(target);
       if (!cat)
         throwDataError("{}: '{}' maps to '{}', which is not a trygg category (see docs/categories.md)",
@@ -107,7 +139,7 @@ data::LayerConfig parseLayer(const Ctx& c, model::LayerKind kind, const YAML::No
   if (n["layer"]) cfg.layer = scalar(c, n["layer"], "layer");
   if (n["columns"]) {
     if (!n["columns"].IsMap()) throwDataError("{}: 'columns' must map engine fields to source columns", c.where(n["columns"]));
-    for (const auto& kv : n["columns"]) cfg.columns[kv.first.as<std::string>()] = scalar(c, kv.second, "columns");
+    for (const auto& kv : n["columns"]) cfg.columns[keyText(c, kv.first)] = scalar(c, kv.second, "columns." + keyText(c, kv.first));
   }
   if (n["crs"]) cfg.crs = scalar(c, n["crs"], "crs");
   if (n["encoding"]) cfg.encoding = scalar(c, n["encoding"], "encoding");
@@ -166,8 +198,9 @@ BBox parseExtent(const Ctx& c, const YAML::Node& n) {
     throwDataError("{}: extent must be [minx, miny, maxx, maxy] in the working CRS, or 'auto'", c.where(n));
   double v[4];
   for (int i = 0; i < 4; ++i) {
-    const auto d = text::parseDouble(n[i].as<std::string>(), false);
-    if (!d) throwDataError("{}: extent value '{}' is not a number", c.where(n[i]), n[i].as<std::string>());
+    const auto t = scalar(c, n[i], "extent");
+    const auto d = text::parseDouble(t, false);
+    if (!d) throwDataError("{}: extent value '{}' is not a number", c.where(n[i]), t);
     v[i] = *d;
   }
   if (!(v[0] < v[2] && v[1] < v[3])) throwDataError("{}: extent needs minx < maxx and miny < maxy", c.where(n));
@@ -183,7 +216,37 @@ std::vector<const data::LayerConfig*> Project::layersOf(model::LayerKind k) cons
   return out;
 }
 
-Project loadProject(const fs::path& file) {
+namespace {
+// Refuses a project whose store or outputs would overwrite one of its own input
+// files (issue 10 item 10): the store, the GeoPackage, the summary and every
+// <output_name>_* file in the output folder.
+void checkOutputsSpareInputs(const Project& p) {
+  auto canon = [](const fs::path& x) {
+    std::error_code ec;
+    auto r = fs::weakly_canonical(x, ec);
+    return ec ? x.lexically_normal() : r;
+  };
+  const auto store = canon(p.store_path);
+  const auto out_dir = canon(p.output_dir);
+  for (const auto& l : p.layers) {
+    if (l.source.rfind("PG:", 0) == 0 || l.source.find("://") != std::string::npos) continue;
+    const auto src = canon(fs::path(l.source));
+    std::string clash;
+    if (src == store) clash = "project.store";
+    else if (src.parent_path() == out_dir) {
+      const auto f = src.filename().string();
+      if (f.rfind(p.output_name + ".", 0) == 0 || f.rfind(p.output_name + "_", 0) == 0)
+        clash = "project.output/output_name";
+    }
+    if (src == out_dir) clash = "project.output";
+    if (!clash.empty())
+      throwUsageError("{}: {} would overwrite the input '{}' of layer '{}'; write the results elsewhere (change "
+                      "project.output, output_name or store) or move the input",
+                      p.file.filename().string(), clash, l.source, l.name);
+  }
+}
+
+Project loadProjectUnchecked(const fs::path& file) {
   Project p;
   p.file = fs::absolute(file);
   p.base_dir = p.file.parent_path();
@@ -204,13 +267,30 @@ Project loadProject(const fs::path& file) {
               {"name", "crs", "extent", "extent_margin", "output", "store", "output_name", "time_zone", "stack_min", "language"});
     if (proj["name"]) p.name = scalar(c, proj["name"], "name");
     if (proj["crs"]) p.crs = scalar(c, proj["crs"], "crs");
-    if (proj["extent"] && !(proj["extent"].IsScalar() && proj["extent"].as<std::string>() == "auto"))
+    if (proj["extent"] && !(proj["extent"].IsScalar() && proj["extent"].Scalar() == "auto"))
       p.extent = parseExtent(c, proj["extent"]);
     if (proj["extent_margin"]) p.extent_margin = parseLengthMetres(scalar(c, proj["extent_margin"], "extent_margin"),
                                                                    "project.extent_margin");
     if (proj["output"]) p.output_dir = scalar(c, proj["output"], "output");
-    if (proj["store"]) p.store_path = scalar(c, proj["store"], "store");
-    if (proj["output_name"]) p.output_name = scalar(c, proj["output_name"], "output_name");
+    if (proj["store"]) {
+      const auto st = scalar(c, proj["store"], "store");
+      // Only a local SpatiaLite file is a store today; a connection string would
+      // otherwise become a local file named like it.
+      if (st.rfind("PG:", 0) == 0 || st.rfind("pg:", 0) == 0 || st.find("://") != std::string::npos ||
+          st.rfind("postgresql:", 0) == 0)
+        throwUsageError("{}: project.store '{}' is a database connection; trygg's store is a local SpatiaLite file "
+                        "(a PostGIS store does not exist yet). Give a file path such as output/project.sqlite, "
+                        "or remove the key",
+                        c.where(proj["store"]), st.substr(0, 3) + "...");
+      p.store_path = st;
+    }
+    if (proj["output_name"]) {
+      p.output_name = scalar(c, proj["output_name"], "output_name");
+      if (!safeFileStem(p.output_name))
+        throwUsageError("{}: project.output_name '{}' must be a plain file name (no '/', '\\' or '..', not empty): "
+                        "every output is written inside project.output; to write elsewhere, set `output:`",
+                        c.where(proj["output_name"]), p.output_name);
+    }
     if (proj["time_zone"]) p.time_zone = scalar(c, proj["time_zone"], "time_zone");
     if (proj["language"]) {
       p.language = scalar(c, proj["language"], "language");
@@ -230,13 +310,28 @@ Project loadProject(const fs::path& file) {
   if (p.store_path.is_relative()) p.store_path = p.base_dir / p.store_path;
   p.output_dir = p.output_dir.lexically_normal();
   p.store_path = p.store_path.lexically_normal();
+  {
+    // File systems allow 255 bytes a name; trygg adds up to ~40 (".<name>.tmp-<pid>.gpkg",
+    // "_summary.json", "<analysis>_<layer>.tif"), so a name must leave room for that.
+    constexpr std::size_t kMaxName = 200;
+    auto checkNames = [&](const fs::path& path, const char* key) {
+      for (const auto& part : path)
+        if (part.string().size() > kMaxName)
+          throwDataError("{}: project.{} has a name of {} bytes ('{}...'); file systems allow 255 and trygg needs "
+                         "room for its suffixes, so keep each folder and file name under {} bytes",
+                         p.file.filename().string(), key, part.string().size(), part.string().substr(0, 40), kMaxName);
+    };
+    checkNames(fs::path(p.output_name), "output_name");
+    checkNames(p.output_dir, "output");
+    checkNames(p.store_path, "store");
+  }
 
   const auto layers = root["layers"];
   if (!layers || !layers.IsMap())
     throwDataError("{}: no 'layers' section; a project needs at least an 'areas' layer (see docs/project-file.md)",
                    p.file.filename().string());
   for (const auto& kv : layers) {
-    const auto key = kv.first.as<std::string>();
+    const auto key = keyText(c, kv.first);
     const auto kind = model::parseLayerKind(key);
     if (!kind)
       throwDataError("{}: unknown layer kind '{}'; use areas, places, incidents, observations, perception or measures",
@@ -265,21 +360,38 @@ Project loadProject(const fs::path& file) {
       if (!a.IsMap() || !a["method"])
         throwDataError("{}: each analysis needs 'method: <id>' (see `trygg methods`)", c.where(a));
       Project::Analysis x;
-      x.method = a["method"].as<std::string>();
-      x.name = a["name"] ? a["name"].as<std::string>() : x.method;
+      x.method = scalar(c, a["method"], "method");
+      x.name = a["name"] ? scalar(c, a["name"], "name") : x.method;
+      if (!safeFileStem(x.name))
+        throwUsageError("{}: analysis name '{}' must be a plain name (letters, digits, '_'; no '/', '\\' or '..'): "
+                        "it becomes part of output file and layer names",
+                        c.where(a["name"] ? a["name"] : a), x.name);
       for (auto& ch : x.name)
         if (ch == '.' || ch == '-' || ch == ' ') ch = '_';
       if (!names.insert(x.name).second)
         throwDataError("{}: two analyses are named '{}'; give them distinct 'name' keys", c.where(a), x.name);
       x.params = YAML::Node(YAML::NodeType::Map);
       for (const auto& kv : a) {
-        const auto k = kv.first.as<std::string>();
+        const auto k = keyText(c, kv.first);
         if (k != "method" && k != "name") x.params[k] = kv.second;
       }
       p.analyses.push_back(std::move(x));
     }
   }
+  checkOutputsSpareInputs(p);
   return p;
+}
+}  // namespace
+
+Project loadProject(const fs::path& file) {
+  try {
+    return loadProjectUnchecked(file);
+  } catch (const YAML::Exception& e) {
+    // A shape the checks above did not foresee: still the user's file to fix
+    // (exit 1 with the line), never an internal error.
+    throwDataError("{} line {}: unexpected value ({}); check this entry against docs/project-file.md",
+                   fs::path(file).filename().string(), e.mark.line + 1, e.msg);
+  }
 }
 
 }  // namespace trygg::engine

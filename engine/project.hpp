@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -49,5 +50,8 @@ Project loadProject(const std::filesystem::path& file);
 
 // Helpers shared with the method parameter parser.
 std::string yamlWhere(const std::filesystem::path& file, const YAML::Node& node);
+// The node's text when it is a single value; otherwise DataError naming the
+// file, the line, the shape found (a list, a mapping, nothing) and the fix.
+std::string yamlScalar(const std::filesystem::path& file, const YAML::Node& node, std::string_view key);
 
 }  // namespace trygg::engine

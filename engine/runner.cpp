@@ -1,6 +1,7 @@
 #include "engine/runner.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -39,39 +40,113 @@ double nowSeconds() {
   return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
-// The working CRS (docs/project-file.md): the areas layer's CRS when projected,
-// otherwise SWEREF 99 TM; "auto" = the UTM zone of the areas; a geographic CRS
-// is refused (analyses need lengths).
-geo::Crs resolveWorkingCrs(const Project& p) {
+// The areas' bounding box in their own CRS and that CRS as a user string.
+// GDAL sources know their extent; a CSV's is read (areas are few rows).
+struct AreasExtent {
+  BBox bbox;
+  std::string crs;  // WKT or user string; empty when the layer has none
+};
+AreasExtent areasExtent(const data::LayerConfig& cfg) {
+  const auto info = data::probeLayer(cfg);
+  AreasExtent e;
+  e.crs = !cfg.crs.empty() ? cfg.crs : (info.has_crs ? info.crs_wkt : std::string());
+  e.bbox = info.bbox;
+  if (e.bbox.empty() && !e.crs.empty()) {
+    data::ReadOptions ro;
+    ro.working_crs = e.crs;
+    for (const auto& a : data::readAreas(cfg, ro).rows) e.bbox.expand(a.geom.bbox);
+  }
+  return e;
+}
+
+// The lon/lat centre of a bbox in CRS `crs`; false when it cannot be computed.
+bool lonLatCentre(const AreasExtent& e, double& lon, double& lat) {
+  if (e.bbox.empty() || e.crs.empty()) return false;
+  lon = (e.bbox.minx + e.bbox.maxx) / 2;
+  lat = (e.bbox.miny + e.bbox.maxy) / 2;
+  const auto src = geo::Crs::fromUserString(e.crs);
+  if (src.isGeographic() && std::abs(lon) <= 180 && std::abs(lat) <= 90) return true;
+  geo::Transformer t(src, geo::Crs::fromUserString("EPSG:4326"));
+  return t.transform(lon, lat);
+}
+
+// SWEREF 99 TM's area of use (EPSG:3006): Sweden, onshore and offshore.
+bool inSweden(double lon, double lat) { return lon >= 10.03 && lon <= 24.17 && lat >= 54.96 && lat <= 69.07; }
+
+struct WorkingCrs {
+  geo::Crs crs;
+  std::string reason;  // why this CRS (printed and kept in the run summary)
+};
+
+// The working CRS (docs/project-file.md): the areas layer's CRS when projected;
+// for geographic (lon/lat) areas SWEREF 99 TM when they lie in Sweden, else the
+// WGS 84 / UTM zone of their centre; "auto" = the UTM zone of the areas; a
+// geographic CRS is refused (analyses need lengths).
+WorkingCrs resolveWorkingCrs(const Project& p) {
   const auto areas = p.layersOf(LayerKind::Areas);
+  const auto file = p.file.filename().string();
   if (p.crs == "default") {
     const auto info = data::probeLayer(*areas.front());
-    if (info.has_crs && info.crs_projected) return geo::Crs::fromUserString(info.crs_wkt);
-    if (!info.has_crs && !areas.front()->crs.empty()) {
+    if (!areas.front()->crs.empty()) {
       auto c = geo::Crs::fromUserString(areas.front()->crs);
-      if (c.isProjected()) return c;
+      if (c.isProjected()) return {c, "the areas layer's crs (projected)"};
+    } else if (info.has_crs && info.crs_projected) {
+      return {geo::Crs::fromUserString(info.crs_wkt), "the areas layer's own CRS (projected)"};
     }
-    return geo::Crs::fromUserString("EPSG:3006");
+    // Geographic areas (degrees): Sweden gets SWEREF 99 TM, elsewhere the UTM zone.
+    double lon = 0, lat = 0;
+    const auto e = areasExtent(*areas.front());
+    if (!lonLatCentre(e, lon, lat))
+      return {geo::Crs::fromUserString("EPSG:3006"),
+              "the areas' position is unknown; SWEREF 99 TM assumed (set project.crs if the data are not in Sweden)"};
+    if (inSweden(lon, lat))
+      return {geo::Crs::fromUserString("EPSG:3006"),
+              fmt::format("the areas are in degrees and lie in Sweden (centre {:.4f}, {:.4f})", lon, lat)};
+    return {geo::Crs::utmFor(lon, lat),
+            fmt::format("the areas are in degrees and lie outside Sweden (centre {:.4f}, {:.4f}): the UTM zone of "
+                        "their centre; set project.crs to choose another",
+                        lon, lat)};
   }
   if (p.crs == "auto") {
-    const auto info = data::probeLayer(*areas.front());
-    if (info.bbox.empty())
+    double lon = 0, lat = 0;
+    const auto e = areasExtent(*areas.front());
+    if (e.bbox.empty())
       throwDataError("{}: project.crs is 'auto' but the areas layer's extent is unknown; give a CRS such as EPSG:3006",
-                     p.file.filename().string());
-    const auto src = geo::Crs::fromUserString(info.has_crs ? info.crs_wkt : areas.front()->crs);
-    double x = (info.bbox.minx + info.bbox.maxx) / 2, y = (info.bbox.miny + info.bbox.maxy) / 2;
-    if (!src.isGeographic()) {
-      geo::Transformer t(src, geo::Crs::fromUserString("EPSG:4326"));
-      if (!t.transform(x, y)) throwDataError("{}: cannot find the UTM zone of the areas' centre", p.file.filename().string());
-    }
-    return geo::Crs::utmFor(x, y);
+                     file);
+    if (e.crs.empty())
+      throwDataError("{}: project.crs is 'auto' but the areas layer has no CRS; add `crs:` to the areas layer", file);
+    if (!lonLatCentre(e, lon, lat)) throwDataError("{}: cannot find the UTM zone of the areas' centre", file);
+    return {geo::Crs::utmFor(lon, lat), fmt::format("crs: auto, the UTM zone of the areas' centre ({:.4f}, {:.4f})",
+                                                    lon, lat)};
   }
   auto c = geo::Crs::fromUserString(p.crs);
   if (c.isGeographic())
     throwDataError("{}: project.crs '{}' is geographic (degrees); analyses need a projected CRS in metres or feet, "
                    "e.g. EPSG:3006 (SWEREF 99 TM), or 'auto' for the UTM zone",
-                   p.file.filename().string(), p.crs);
-  return c;
+                   file, p.crs);
+  return {c, "project.crs"};
+}
+
+// Creates an output folder; a failure (a file where a folder belongs, a name
+// too long, no permission, a full disk) is the user's to fix: exit 1 with the path.
+void makeFolder(const fs::path& dir, std::string_view what) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!ec) return;
+  // Name the first part of the path that is in the way, when there is one.
+  fs::path blocker;
+  for (fs::path p = dir; !p.empty() && p != p.parent_path(); p = p.parent_path()) {
+    std::error_code e2;
+    if (fs::exists(p, e2) && !fs::is_directory(p, e2)) {
+      blocker = p;
+      break;
+    }
+  }
+  if (!blocker.empty())
+    throwDataError("cannot create the {} '{}': '{}' is a file, not a folder; choose another folder in the project file",
+                   what, dir.string(), blocker.string());
+  throwDataError("cannot create the {} '{}': {}; check the path, its permissions and free disk space", what,
+                 dir.string(), ec.message());
 }
 
 void appendCsr(std::vector<std::uint32_t>& offsets, std::vector<std::uint32_t>& ids,
@@ -194,7 +269,9 @@ Runner::Runner(Project project, RunOptions options, const Registry& registry)
 LoadedProject Runner::load(bool write_store, bool keep_incidents) {
   LoadedProject lp;
   Progress progress(m_opt.progress);
-  const auto crs = resolveWorkingCrs(m_project);
+  const auto working = resolveWorkingCrs(m_project);
+  const auto& crs = working.crs;
+  lp.crs_reason = working.reason;
   lp.crs_wkt = crs.wkt();
   lp.crs_authid = crs.authId();
   lp.crs_name = crs.name();
@@ -215,9 +292,30 @@ LoadedProject Runner::load(bool write_store, bool keep_incidents) {
     collect(data::readAreas(*cfg, ro), lp.areas, lp);
     progress.done();
   }
-  if (lp.areas.empty())
-    throwDataError("{}: no area was loaded (see the rejected rows above); a project needs at least one valid area polygon",
-                   m_project.file.filename().string());
+  if (lp.areas.empty()) {
+    // Nothing has been printed yet: say here what happened to the area rows.
+    std::string why;
+    std::int64_t read = 0;
+    for (const auto& c : lp.counts) read += c.read;
+    if (read == 0) {
+      why = "the areas layer has no rows";
+      for (const auto* cfg : m_project.layersOf(LayerKind::Areas))
+        if (!cfg->filter.empty()) why += fmt::format(" (after its filter '{}')", cfg->filter);
+    } else {
+      why = fmt::format("all {} rows were rejected:", read);
+      std::size_t shown = 0;
+      for (const auto& r : lp.rejected) {
+        if (shown++ == 5) {
+          why += fmt::format("\n  ... and {} more", lp.rejected.size() - 5);
+          break;
+        }
+        why += "\n  " + r.message;
+      }
+    }
+    throwDataError("{}: no area was loaded, so there is nothing to analyse: {}\nA project needs at least one valid "
+                   "area polygon in its areas layer",
+                   m_project.file.filename().string(), why);
+  }
   if (m_project.extent) {
     lp.extent = *m_project.extent;
   } else {
@@ -270,7 +368,7 @@ LoadedProject Runner::load(bool write_store, bool keep_incidents) {
 
   std::optional<data::Store> store;
   if (write_store) {
-    fs::create_directories(m_project.store_path.parent_path());
+    makeFolder(m_project.store_path.parent_path(), "store's folder");
     store.emplace(data::Store::create(m_project.store_path, crs.epsg(), lp.crs_wkt));
   }
 
@@ -392,8 +490,8 @@ LoadedProject Runner::load(bool write_store, bool keep_incidents) {
 void Runner::printCounts(const LoadedProject& lp) const {
   if (m_opt.quiet) return;
   auto* out = m_opt.report;
-  fmt::print(out, "Working CRS: {} ({}), unit {} m\n", lp.crs_name, lp.crs_authid.empty() ? "custom" : lp.crs_authid,
-             lp.unit_metres);
+  fmt::print(out, "Working CRS: {} ({}), unit {} m; chosen because: {}\n", lp.crs_name,
+             lp.crs_authid.empty() ? "custom" : lp.crs_authid, lp.unit_metres, lp.crs_reason);
   fmt::print(out, "Study extent: {:.1f} {:.1f} {:.1f} {:.1f}\n", lp.extent.minx, lp.extent.miny, lp.extent.maxx,
              lp.extent.maxy);
   fmt::print(out, "{:<22} {:<13} {:>10} {:>10} {:>9} {:>9}\n", "layer", "kind", "read", "loaded", "repaired", "rejected");
@@ -439,7 +537,7 @@ void Runner::run() {
   printCounts(lp);
   const double t_import = nowSeconds() - t0;
 
-  fs::create_directories(m_project.output_dir);
+  makeFolder(m_project.output_dir, "output folder");
   const auto gpkg_path = m_project.output_dir / (m_project.output_name + ".gpkg");
   data::GpkgWriter w(gpkg_path, lp.crs_wkt);
   OutputOptions oo;
@@ -449,7 +547,8 @@ void Runner::run() {
   nlohmann::json summary;
   summary["software"] = {{"name", "trygg"}, {"version", kVersion}};
   summary["project"] = {{"file", m_project.file.string()}, {"name", m_project.name}};
-  summary["crs"] = {{"authid", lp.crs_authid}, {"name", lp.crs_name}, {"unit_metres", lp.unit_metres}};
+  summary["crs"] = {{"authid", lp.crs_authid}, {"name", lp.crs_name}, {"unit_metres", lp.unit_metres},
+                    {"reason", lp.crs_reason}};
   summary["extent"] = {lp.extent.minx, lp.extent.miny, lp.extent.maxx, lp.extent.maxy};
   summary["publish"] = m_opt.publish;
   auto& inputs = summary["inputs"] = nlohmann::json::array();

