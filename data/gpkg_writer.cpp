@@ -343,6 +343,73 @@ GpkgWriter::Layer& GpkgWriter::makeLayer(const LayerSpec& spec) {
   return *m_layers.back();
 }
 
+std::vector<std::string> GpkgWriter::layerNames() const {
+  std::vector<std::string> out;
+  for (const auto& l : m_layers) out.push_back(l->spec().name);
+  return out;
+}
+
+void GpkgWriter::dropLayer(const std::string& name) {
+  if (!m_ds) throw Error("GpkgWriter::dropLayer after commit");
+  endTransaction();
+  for (int i = 0; i < m_ds->GetLayerCount(); ++i)
+    if (name == m_ds->GetLayer(i)->GetName()) {
+      if (m_ds->DeleteLayer(i) != OGRERR_NONE)
+        throw Error(fmt::format("GeoPackage '{}': cannot drop layer '{}': {}", path().string(), name, lastGdalError()));
+      break;
+    }
+  std::erase_if(m_layers, [&](const auto& l) { return l->spec().name == name; });
+  beginTransaction();
+}
+
+std::vector<std::string> GpkgWriter::copyLayersFrom(const fs::path& other, const std::vector<std::string>& names) {
+  if (!m_ds) throw Error("GpkgWriter::copyLayersFrom after commit");
+  std::vector<std::string> copied;
+  if (names.empty()) return copied;
+  GDALDataset* src = static_cast<GDALDataset*>(
+      GDALOpenEx(other.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  if (!src) return copied;  // no previous output: nothing to keep
+  endTransaction();
+  for (const auto& name : names) {
+    OGRLayer* l = src->GetLayerByName(name.c_str());
+    if (!l || m_ds->GetLayerByName(name.c_str())) continue;
+    CPLStringList opts;
+    opts.SetNameValue("FID", "fid");
+    if (l->GetGeomType() != wkbNone) opts.SetNameValue("GEOMETRY_NAME", kGeomColumn);
+    CPLErrorReset();
+    if (!m_ds->CopyLayer(l, name.c_str(), opts.List())) {
+      GDALClose(src);
+      throwDataError("GeoPackage '{}': cannot keep layer '{}' of the previous run: {}", path().string(), name,
+                     lastGdalError());
+    }
+    copied.push_back(name);
+  }
+  GDALClose(src);
+  // Their default styles, written with the others at commit.
+  sqlite3* db = nullptr;
+  if (!copied.empty() && sqlite3_open_v2(other.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT f_table_name, f_geometry_column, styleName, styleQML, description FROM layer_styles "
+                           "WHERE f_table_name = ? AND useAsDefault ORDER BY id DESC LIMIT 1",
+                           -1, &st, nullptr) == SQLITE_OK) {
+      auto col = [&](int i) {
+        const auto* t = sqlite3_column_text(st, i);
+        return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+      };
+      for (const auto& name : copied) {
+        sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) == SQLITE_ROW) m_copied_styles.push_back({col(0), col(1), col(2), col(3), col(4)});
+        sqlite3_reset(st);
+      }
+    }
+    sqlite3_finalize(st);
+  }
+  if (db) sqlite3_close(db);
+  beginTransaction();
+  return copied;
+}
+
 void GpkgWriter::setMetadata(const std::string& key, const std::string& json_or_text) {
   if (!m_ds) throw Error("GpkgWriter::setMetadata after commit");
   m_metadata[key] = json_or_text;
@@ -442,6 +509,7 @@ void GpkgWriter::commit() {
     styles.push_back({s.name, s.geom == GeomType::None ? "" : kGeomColumn, s.style_name.empty() ? s.name : s.style_name,
                       withAliases(s.style_qml, s.fields), s.description});
   }
+  for (const auto& c : m_copied_styles) styles.push_back({c.table, c.geom_column, c.name, c.qml, c.description});
   closeDataset();
 
   Sqlite db(m_out.tempPath());

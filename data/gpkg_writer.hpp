@@ -119,6 +119,14 @@ class GpkgWriter {
   void commit();
 
   const std::filesystem::path& path() const { return m_out.targetPath(); }
+  // Names of the layers created so far, in order.
+  std::vector<std::string> layerNames() const;
+  // Removes a layer created by this writer (an analysis that failed half-way).
+  void dropLayer(const std::string& name);
+  // Copies the named layers (features, fields, CRS and their default QGIS style)
+  // from another GeoPackage, typically the previous run's output kept by
+  // `trygg run --only`. Layers missing there are skipped; returns the copied ones.
+  std::vector<std::string> copyLayersFrom(const std::filesystem::path& other, const std::vector<std::string>& names);
 
   // Features per transaction.
   static constexpr std::int64_t kBatch = 100'000;
@@ -139,6 +147,10 @@ class GpkgWriter {
   std::vector<std::unique_ptr<Layer>> m_layers;
   std::map<std::string, std::string> m_metadata;
   std::vector<std::pair<std::string, std::vector<RtreeEntry>>> m_rtrees;  // per indexed layer, at close
+  struct CopiedStyle {
+    std::string table, geom_column, name, qml, description;
+  };
+  std::vector<CopiedStyle> m_copied_styles;
 };
 
 // Convert EpochSeconds to "YYYY-MM-DDTHH:MM:SSZ".

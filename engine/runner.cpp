@@ -531,8 +531,50 @@ void Runner::import() {
   if (!m_opt.quiet) fmt::print(m_opt.report, "Store written: {}\n", m_project.store_path.string());
 }
 
+namespace {
+
+bool selectedBy(const std::vector<std::string>& only, const Project::Analysis& a) {
+  return only.empty() || std::find(only.begin(), only.end(), a.name) != only.end() ||
+         std::find(only.begin(), only.end(), a.method) != only.end();
+}
+
+// The previous run's summary, from the GeoPackage's trygg_metadata table (null
+// when there is no previous GeoPackage or it has no summary).
+nlohmann::json previousSummary(const fs::path& gpkg) {
+  if (!fs::exists(gpkg)) return nullptr;
+  sqlite3* db = nullptr;
+  nlohmann::json out;
+  if (sqlite3_open_v2(gpkg.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM trygg_metadata WHERE key = 'run_summary'", -1, &st, nullptr) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      const auto* t = sqlite3_column_text(st, 0);
+      if (t) out = nlohmann::json::parse(reinterpret_cast<const char*>(t), nullptr, false);
+      if (out.is_discarded()) out = nullptr;
+    }
+    sqlite3_finalize(st);
+  }
+  if (db) sqlite3_close(db);
+  return out;
+}
+
+}  // namespace
+
 void Runner::run() {
   const double t0 = nowSeconds();
+  // `--only`: every name must be an analysis of the project (before anything is
+  // read or written: a typo must not wipe the outputs).
+  for (const auto& o : m_opt.only) {
+    bool found = false;
+    for (const auto& a : m_project.analyses) found = found || a.name == o || a.method == o;
+    if (!found) {
+      std::string names;
+      for (const auto& a : m_project.analyses) names += (names.empty() ? "" : ", ") + a.name;
+      throwUsageError("--only {}: the project has no analysis of that name or method; its analyses are: {}", o,
+                      names.empty() ? "(none)" : names);
+    }
+  }
   auto lp = load(true);
   printCounts(lp);
   const double t_import = nowSeconds() - t0;
@@ -588,30 +630,74 @@ void Runner::run() {
   ctx.progress = &progress;
   auto& analyses = summary["analyses"] = nlohmann::json::array();
   const auto& reg = m_registry;
+  // One analysis that cannot run is reported (summary, GeoPackage metadata,
+  // report) and the others are still written.
+  std::vector<std::string> failed;
   for (const auto& a : m_project.analyses) {
-    if (!m_opt.only.empty() && std::find(m_opt.only.begin(), m_opt.only.end(), a.name) == m_opt.only.end() &&
-        std::find(m_opt.only.begin(), m_opt.only.end(), a.method) == m_opt.only.end())
-      continue;
-    auto method = reg.create(a.method);
-    const std::string where = fmt::format("{} analysis '{}'", m_project.file.filename().string(), a.name);
-    method->configure(a.params, where);
-    method->checkRequired(where);
+    if (!selectedBy(m_opt.only, a)) continue;
     nlohmann::json meta;
     meta["name"] = a.name;
     meta["method"] = a.method;
-    for (const auto& [k, v] : method->parameterValues()) meta["parameters"][k] = v;
+    const auto layers_before = w.layerNames();
     ctx.analysis_name = a.name;
     ctx.metadata = &meta;
     ctx.files_written.clear();
     const double ta = nowSeconds();
-    progress.begin(fmt::format("Running {} ({}): ", a.name, a.method));
-    method->run(ctx);
-    progress.done();
+    try {
+      auto method = reg.create(a.method);
+      const std::string where = fmt::format("{} analysis '{}'", m_project.file.filename().string(), a.name);
+      method->configure(a.params, where);
+      method->checkRequired(where);
+      for (const auto& [k, v] : method->parameterValues()) meta["parameters"][k] = v;
+      progress.begin(fmt::format("Running {} ({}): ", a.name, a.method));
+      method->run(ctx);
+      progress.done();
+      meta["status"] = "done";
+    } catch (const Error& e) {
+      progress.done();
+      // Nothing half-made of this analysis stays: its layers and files go.
+      for (const auto& name : w.layerNames())
+        if (std::find(layers_before.begin(), layers_before.end(), name) == layers_before.end()) w.dropLayer(name);
+      for (const auto& f : ctx.files_written) {
+        std::error_code ec;
+        fs::remove(f, ec);
+      }
+      ctx.files_written.clear();
+      meta["status"] = "failed";
+      meta["error"] = e.what();
+      meta["exit_code"] = static_cast<int>(e.exitCode());
+      failed.push_back(a.name);
+      fmt::print(stderr, "\ntrygg: analysis {} ({}) could not run: {}\n", a.name, a.method, e.what());
+    }
     meta["seconds"] = nowSeconds() - ta;
+    for (const auto& name : w.layerNames())
+      if (std::find(layers_before.begin(), layers_before.end(), name) == layers_before.end())
+        meta["layers"].push_back(name);
     for (const auto& f : ctx.files_written) meta["files"].push_back(f.string());
     analyses.push_back(meta);
-    if (!m_opt.quiet) fmt::print(m_opt.report, "Analysis {} ({}) done in {:.2f} s\n", a.name, a.method, nowSeconds() - ta);
+    if (!m_opt.quiet && meta["status"] == "done")
+      fmt::print(m_opt.report, "Analysis {} ({}) done in {:.2f} s\n", a.name, a.method, nowSeconds() - ta);
   }
+  // `--only`: the analyses not named keep their layers (and their entry in the
+  // summary) from the previous run's GeoPackage.
+  if (!m_opt.only.empty()) {
+    const auto prev = previousSummary(gpkg_path);
+    for (const auto& a : m_project.analyses) {
+      if (selectedBy(m_opt.only, a)) continue;
+      nlohmann::json kept;
+      if (prev.is_object() && prev.contains("analyses"))
+        for (const auto& pa : prev["analyses"])
+          if (pa.value("name", "") == a.name && pa.value("method", "") == a.method) kept = pa;
+      if (kept.is_null()) continue;  // never run before: nothing to keep
+      std::vector<std::string> names;
+      if (kept.contains("layers"))
+        for (const auto& l : kept["layers"]) names.push_back(l.get<std::string>());
+      w.copyLayersFrom(gpkg_path, names);
+      kept["kept_from_previous_run"] = true;
+      analyses.push_back(kept);
+    }
+  }
+  summary["failed_analyses"] = failed;
   summary["seconds"] = {{"import", t_import}, {"total", nowSeconds() - t0}};
   summary["outputs"]["geopackage"] = gpkg_path.string();
   summary["outputs"]["store"] = m_project.store_path.string();
@@ -630,8 +716,24 @@ void Runner::run() {
   if (!m_opt.quiet) {
     fmt::print(m_opt.report, "Results:\n  {}\n  {}\n", gpkg_path.string(), summary_path.string());
     for (const auto& a : analyses)
-      if (a.contains("files"))
+      if (a.contains("files") && !a.contains("kept_from_previous_run"))
         for (const auto& f : a["files"]) fmt::print(m_opt.report, "  {}\n", f.get<std::string>());
+  }
+  if (!failed.empty()) {
+    // The outputs of the others are written; the exit code still says that
+    // something must be fixed (the worst code of the failed analyses).
+    int code = 1;
+    std::string list;
+    for (const auto& a : analyses)
+      if (a.value("status", "") == "failed") {
+        code = std::max(code, a.value("exit_code", 1));
+        list += fmt::format("\n  {}: {}", a.value("name", ""), a.value("error", ""));
+      }
+    const auto msg = fmt::format("{} of {} analyses could not run (the others are written to {}):{}", failed.size(),
+                                 analyses.size(), gpkg_path.string(), list);
+    if (code >= 3) throw Error(msg);
+    if (code == 2) throw UsageError(msg);
+    throw DataError(msg);
   }
 }
 

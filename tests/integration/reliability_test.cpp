@@ -298,3 +298,111 @@ TEST(Reliability, HotspotsWorkingCrsAutoWithoutAreas) {
   const auto summary = nlohmann::json::parse(trygg::testing::readFile(out / "pts_summary.json"));
   EXPECT_EQ(summary["crs"]["authid"], "EPSG:32610") << summary["crs"].dump();
 }
+
+namespace {
+
+// Layer names and feature counts of a GeoPackage.
+std::map<std::string, long long> gpkgLayers(const fs::path& p) {
+  GDALAllRegister();
+  std::map<std::string, long long> out;
+  auto* ds = static_cast<GDALDataset*>(GDALOpenEx(p.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  if (!ds) return out;
+  for (int i = 0; i < ds->GetLayerCount(); ++i) out[ds->GetLayer(i)->GetName()] = ds->GetLayer(i)->GetFeatureCount();
+  GDALClose(ds);
+  return out;
+}
+
+// Two Gi* analyses on a small grid; 60 incidents in two clusters.
+fs::path writeTwoAnalysisProject(const TempDir& dir, const std::string& more_analyses = "") {
+  std::string inc = "id,x,y,time,category\n";
+  for (int i = 0; i < 60; ++i)
+    inc += fmt::format("{},{},{},2024-01-{:02d} 10:00,Klotter\n", i, (i % 2 ? 200 : 700) + i % 7 * 11,
+                       (i % 2 ? 300 : 650) + i % 5 * 13, 1 + i % 28);
+  writeFile(dir.path() / "areas.csv", kAreasCsv);
+  writeFile(dir.path() / "inc.csv", inc);
+  const std::string gi = "    method: hotspot.getis_ord\n    units: grid\n    cell: 100\n    band: 150\n    permutations: 0\n";
+  const auto yaml = dir.path() / "p.yaml";
+  writeFile(yaml, std::string("project:\n  crs: EPSG:3006\nlayers:\n") + kAreasLayer + kIncLayer + "analyses:\n" +
+                      "  - name: g1\n" + gi + "  - name: g2\n" + gi + more_analyses);
+  return yaml;
+}
+
+}  // namespace
+
+// Item 8: `run --only a` rewrites a's layers and keeps the others' from the
+// previous run; an unknown name is exit 2 and touches nothing.
+TEST(Reliability, RunOnlyUpdatesNamedAnalysesAndKeepsTheRest) {
+  TempDir dir;
+  const auto yaml = writeTwoAnalysisProject(dir);
+  const auto gpkg = dir.path() / "output" / "trygg.gpkg";
+  const auto full = runTrygg("run " + yaml.string());
+  ASSERT_EQ(full.exit_code, 0) << full.output;
+  const auto before = gpkgLayers(gpkg);
+  ASSERT_TRUE(before.count("g1") && before.count("g2")) << full.output;
+
+  const auto only = runTrygg("run --only g1 " + yaml.string());
+  ASSERT_EQ(only.exit_code, 0) << only.output;
+  const auto after = gpkgLayers(gpkg);
+  EXPECT_EQ(after, before);  // g2 kept with all its features, g1 rewritten
+  const auto summary = nlohmann::json::parse(trygg::testing::readFile(dir.path() / "output" / "trygg_summary.json"));
+  bool g2_kept = false;
+  for (const auto& a : summary["analyses"])
+    if (a["name"] == "g2") g2_kept = a.value("kept_from_previous_run", false);
+  EXPECT_TRUE(g2_kept) << summary.dump(2);
+  // The kept layer keeps its QGIS style.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(gpkg.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM layer_styles WHERE f_table_name IN ('g1','g2')", -1, &st,
+                                 nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(st, 0), 2);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+
+  const auto size_before = fs::file_size(gpkg);
+  const auto mtime_before = fs::last_write_time(gpkg);
+  const auto bad = runTrygg("run --only nonexistent " + yaml.string());
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("g1, g2"), std::string::npos) << bad.output;  // lists the analyses
+  EXPECT_EQ(fs::file_size(gpkg), size_before);
+  EXPECT_EQ(fs::last_write_time(gpkg), mtime_before);
+  EXPECT_EQ(gpkgLayers(gpkg), before);
+}
+
+// Item 8: one analysis that cannot run (no incident matches its selection) is
+// reported in the summary and the GeoPackage metadata; the others are written.
+TEST(Reliability, OneFailingAnalysisIsReportedAndTheOthersAreWritten) {
+  TempDir dir;
+  const auto yaml = writeTwoAnalysisProject(
+      dir, "  - name: g3\n    method: hotspot.getis_ord\n    units: grid\n    cell: 100\n    band: 150\n"
+           "    categories: robbery\n");
+  const auto r = runTrygg("run " + yaml.string());
+  EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << r.output;  // that analysis' own code
+  EXPECT_NE(r.output.find("g3"), std::string::npos) << r.output;
+  const auto gpkg = dir.path() / "output" / "trygg.gpkg";
+  const auto layers = gpkgLayers(gpkg);
+  EXPECT_TRUE(layers.count("g1")) << r.output;
+  EXPECT_TRUE(layers.count("g2")) << r.output;
+  EXPECT_FALSE(layers.count("g3"));
+  const auto summary = nlohmann::json::parse(trygg::testing::readFile(dir.path() / "output" / "trygg_summary.json"));
+  EXPECT_EQ(summary["failed_analyses"], nlohmann::json::array({"g3"})) << summary.dump(2);
+  bool reported = false;
+  for (const auto& a : summary["analyses"])
+    if (a["name"] == "g3") reported = a["status"] == "failed" && !a["error"].get<std::string>().empty();
+  EXPECT_TRUE(reported) << summary.dump(2);
+  // The same summary is in the GeoPackage's trygg_metadata.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(gpkg.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT value FROM trygg_metadata WHERE key = 'run_summary'", -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  const auto meta = nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  EXPECT_EQ(meta["failed_analyses"], nlohmann::json::array({"g3"}));
+}
