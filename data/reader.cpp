@@ -321,6 +321,7 @@ struct FeatureDeleter {
 class OgrSource final : public Source {
  public:
   OgrSource(const LayerConfig& cfg, CplErrorCapture& capture) : m_capture(capture) {
+    refuseNetworkSourceWhenOffline(cfg);
     ensureGdalRegistered();
     const std::string shown = displayName(cfg.source);
     m_ds.reset(static_cast<GDALDataset*>(
@@ -606,6 +607,7 @@ class LayerReader {
     m_counts.layer = kind;
     m_shown = displayName(cfg.source);
     m_source = redactConnection(cfg.source);
+    refuseNetworkSourceWhenOffline(cfg);
     if (isCsvPath(cfg.source)) {
       auto csv = std::make_unique<CsvSource>(cfg);
       if (csv->reader().encodingDetected())
@@ -1174,6 +1176,7 @@ LayerInfo probeLayer(const LayerConfig& cfg) {
       throwUsageError("layer '{}': crs '{}' is not a CRS GDAL/PROJ knows ({}); write it like EPSG:3006", cfg.name,
                       cfg.crs, err);
   }
+  refuseNetworkSourceWhenOffline(cfg);
   if (isCsvPath(cfg.source)) {
     CsvReader r(cfg.source, CsvOptions{cfg.delimiter, cfg.encoding});
     auto has = [&](std::string_view f, std::initializer_list<std::string_view> aliases) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/model.hpp"
@@ -36,6 +37,24 @@ struct LayerInfo {
   std::int64_t feature_count = -1;    // -1 when not known cheaply (CSV)
   std::string geometry_type;          // OGR's name ("Polygon", "Point", ...); CSV: "Point" or "Unknown" (WKT)
 };
+
+// Network access (docs/project-file.md, `network`): trygg is offline by
+// default. setNetworkAccess(false) turns GDAL's and PROJ's network access off
+// for the whole process: CPLHTTPFetch answers every request with an error, the
+// /vsicurl/ family (also /vsis3/, /vsigs/, ...) sees no remote file, PROJ does
+// not download grids; and the readers refuse network sources with a message
+// saying how to allow them. setNetworkAccess(true) undoes it.
+void setNetworkAccess(bool allow);
+bool networkAccessAllowed();
+// Whether a layer source reaches the network when opened: URLs (http://,
+// https://, ftp://, s3://, ...), GDAL's network file systems (/vsicurl/,
+// /vsis3/, /vsigs/, /vsiaz/, /vsiadls/, /vsioss/, /vsiswift/, /vsiwebhdfs/,
+// /vsihdfs/) and database or service connections (PG:, MySQL:, OCI:, MSSQL:,
+// ODBC:, WFS:, OAPIF:, WMS:, ...).
+bool sourceUsesNetwork(std::string_view source);
+// Throws UsageError naming the layer when its source uses the network and
+// network access is off.
+void refuseNetworkSourceWhenOffline(const LayerConfig& cfg);
 
 // Cheap: opens the dataset, no full read. The CRS is cfg.crs when set, else the
 // layer's own (CSV: EPSG:4326 for lon/lat columns). Throws DataError when the

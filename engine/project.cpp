@@ -264,7 +264,14 @@ Project loadProjectUnchecked(const fs::path& file) {
 
   if (const auto proj = root["project"]) {
     checkKeys(c, proj, "project",
-              {"name", "crs", "extent", "extent_margin", "output", "store", "output_name", "time_zone", "stack_min", "language"});
+              {"name", "crs", "extent", "extent_margin", "output", "store", "output_name", "time_zone", "stack_min",
+               "language", "network"});
+    if (proj["network"]) {
+      const auto v = text::foldCase(scalar(c, proj["network"], "network"));
+      if (v == "allow" || v == "true" || v == "yes" || v == "on") p.network = true;
+      else if (v == "deny" || v == "off" || v == "false" || v == "no") p.network = false;
+      else throwDataError("{}: project.network must be allow or deny (got '{}')", c.where(proj["network"]), v);
+    }
     if (proj["name"]) p.name = scalar(c, proj["name"], "name");
     if (proj["crs"]) p.crs = scalar(c, proj["crs"], "crs");
     if (proj["extent"] && !(proj["extent"].IsScalar() && proj["extent"].Scalar() == "auto"))

@@ -27,6 +27,7 @@ struct Project {
   std::string output_name = "trygg"; // <output_dir>/<output_name>.gpkg
   std::string time_zone = "Europe/Stockholm";
   std::string language = "sv";       // the report's language: sv | en
+  bool network = false;              // `network: allow`: GDAL/PROJ may reach the network (offline by default)
   std::size_t stack_min = 20;        // incidents sharing one coordinate with >= this many are "stacked"
   std::vector<data::LayerConfig> layers;
   // analyses: method id -> list of parameter maps (one run per map). Kept as YAML

@@ -264,6 +264,8 @@ class StoreWriter {
 Runner::Runner(Project project, RunOptions options, const Registry& registry)
     : m_project(std::move(project)), m_opt(options), m_registry(registry) {
   if (m_opt.quiet) m_opt.progress = false;
+  // Offline unless the command line or the project allows the network.
+  data::setNetworkAccess(m_opt.allow_network || m_project.network);
 }
 
 LoadedProject Runner::load(bool write_store, bool keep_incidents) {

@@ -18,6 +18,7 @@ struct RunOptions {
   bool quiet = false;                 // no progress, no report lines
   std::vector<std::string> only;      // run only these analyses (names or method ids)
   bool publish = false;               // the publish profile (suppression, no sensitive points)
+  bool allow_network = false;         // --allow-network (else the project's `network:`; offline by default)
   std::FILE* report = stdout;         // where human-readable reports go
 };
 

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "data/reader.hpp"
 #include "engine/bench.hpp"
 #include "engine/cli/hotspots_command.hpp"
 #include "engine/demo_town.hpp"
@@ -78,6 +79,9 @@ int runCli(int argc, char** argv) {
                  "programs; docs/cli.md), none")
       ->check(CLI::IsMember({"auto", "terminal", "json", "none"}))
       ->capture_default_str();
+  bool allow_network = false;
+  app.add_flag("--allow-network", allow_network,
+               "Let GDAL/PROJ open network sources (URLs, /vsicurl/, WFS:, PG:); trygg is offline by default");
 
   std::string project_file;
   auto addProjectArg = [&](CLI::App* sub) {
@@ -144,8 +148,10 @@ int runCli(int argc, char** argv) {
     return rc == 0 ? 0 : static_cast<int>(ExitCode::UsageError);
   }
 
+  data::setNetworkAccess(allow_network);  // offline by default (docs/project-file.md)
   try {
     RunOptions opt;
+    opt.allow_network = allow_network;
     opt.quiet = quiet;
     if (progress_mode == "json") setDefaultProgressFormat(ProgressFormat::Json);
     opt.progress = !quiet && progress_mode != "none" && (progress_mode != "auto" || stderrIsTerminal());

@@ -406,3 +406,74 @@ TEST(Reliability, OneFailingAnalysisIsReportedAndTheOthersAreWritten) {
   sqlite3_close(db);
   EXPECT_EQ(meta["failed_analyses"], nlohmann::json::array({"g3"}));
 }
+
+namespace {
+
+// A TCP listener on 127.0.0.1 that only counts who knocked.
+class Listener {
+ public:
+  Listener() {
+    m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    ::bind(m_fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(m_fd, 16);
+    socklen_t len = sizeof a;
+    ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&a), &len);
+    m_port = ntohs(a.sin_port);
+  }
+  ~Listener() { ::close(m_fd); }
+  int port() const { return m_port; }
+  // Connections made so far (accepted and closed at once).
+  int knocks() {
+    int n = 0;
+    for (int c; (c = ::accept(m_fd, nullptr, nullptr)) >= 0; ++n) ::close(c);
+    return n;
+  }
+
+ private:
+  int m_fd = -1;
+  int m_port = 0;
+};
+
+}  // namespace
+
+// Item 14: network sources are refused with a clear message unless allowed.
+TEST(Reliability, NetworkSourcesAreRefusedOfflineByDefault) {
+  for (const std::string src : {"https://example.org/areas.geojson", "/vsicurl/https://example.org/a.gpkg",
+                                "WFS:https://example.org/wfs", "PG:dbname=trygg host=db.example.org password=secret"}) {
+    TempDir dir;
+    writeFile(dir.path() / "p.yaml", "project: {crs: EPSG:3006}\nlayers:\n  areas: {source: \"" + src + "\"}\n");
+    const auto r = runTrygg("validate " + (dir.path() / "p.yaml").string());
+    expectUserError(r, 2, "offline");
+    EXPECT_NE(r.output.find("--allow-network"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("secret"), std::string::npos) << r.output;  // passwords never shown
+  }
+}
+
+// Item 14: GDAL itself makes no connection while offline, also for requests a
+// local file triggers (a GeoJSON "crs" link, a VRT pointing at /vsicurl/).
+TEST(Reliability, LocalFilesCannotMakeGdalReachTheNetwork) {
+  Listener server;
+  TempDir dir;
+  const std::string url = fmt::format("http://127.0.0.1:{}", server.port());
+  writeFile(dir.path() / "areas.geojson",
+            "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"link\",\"properties\":{\"href\":\"" + url +
+                "/crs.wkt\",\"type\":\"ogcwkt\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{\"id\":\"A\"},"
+                "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1000,0],[1000,1000],[0,1000],[0,0]]]}}]}");
+  writeFile(dir.path() / "remote.vrt", "<OGRVRTDataSource><OGRVRTLayer name=\"a\"><SrcDataSource>/vsicurl/" + url +
+                                           "/a.geojson</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>");
+  writeFile(dir.path() / "p.yaml", "project: {crs: EPSG:3006}\nlayers:\n"
+                                   "  areas: {source: areas.geojson, crs: EPSG:3006}\n"
+                                   "  places: {source: remote.vrt, crs: EPSG:3006}\n");
+  const auto offline = runTrygg("validate " + (dir.path() / "p.yaml").string());
+  EXPECT_NE(offline.exit_code, 3) << offline.output;
+  EXPECT_EQ(server.knocks(), 0) << offline.output;
+  // The same project with the network allowed does reach the server: the test
+  // can see a connection when one is made.
+  const auto online = runShell("GDAL_HTTP_TIMEOUT=2 GDAL_HTTP_MAX_RETRY=0 " + std::string(TRYGG_BINARY) +
+                               " validate --allow-network " + (dir.path() / "p.yaml").string());
+  EXPECT_GT(server.knocks(), 0) << online.output;
+}

@@ -71,5 +71,31 @@ TEST(ReaderEncoding, Utf16IsRefusedWithAClearMessage) {
     }
   }
 }
+
+// Item 14.
+TEST(ReaderNetwork, SourcesThatReachTheNetwork) {
+  for (const char* s : {"http://x/a.csv", "https://x/a.geojson", "ftp://x/a.shp", "s3://bucket/a.gpkg",
+                        "/vsicurl/https://x/a.gpkg", "/vsizip//vsicurl/https://x/a.zip", "/vsis3/bucket/a.gpkg",
+                        "/VSIGS/b/a.gpkg", "PG:dbname=x", "pg:dbname=x", "WFS:https://x/wfs", "OAPIF:https://x",
+                        "MySQL:db", "ODBC:dsn"})
+    EXPECT_TRUE(sourceUsesNetwork(s)) << s;
+  for (const char* s : {"data/areas.gpkg", "/home/u/pg_areas.gpkg", "C:\\\\data\\\\a.shp", "C:/data/a.shp",
+                        "/vsizip/data/a.zip", "GPKG:data/a.gpkg:areas", "wfs_export.geojson"})
+    EXPECT_FALSE(sourceUsesNetwork(s)) << s;
+}
+
+TEST(ReaderNetwork, OfflineReadersRefuseNetworkSourcesNamingTheLayer) {
+  setNetworkAccess(false);
+  LayerConfig cfg = layerOf("https://example.org/incidents.csv");
+  try {
+    readAll(cfg);
+    ADD_FAILURE() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("layer 'inc'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("network: allow"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(probeLayer(layerOf("PG:dbname=x password=y")), UsageError);
+  EXPECT_FALSE(networkAccessAllowed());
+}
 }  // namespace
 }  // namespace trygg::data
