@@ -632,6 +632,12 @@ class LayerReader {
 
   // Column of an engine field: the mapped name, or the field's own name or an
   // alias when present in the source. -1 when neither.
+  // A column used only when the project maps it (`columns: {weight: w}`); an
+  // unmapped or empty mapping means "not used", whatever the source's columns.
+  int mappedColumn(const std::string& field) {
+    if (auto it = m_cfg.columns.find(field); it == m_cfg.columns.end() || it->second.empty()) return -1;
+    return column(field);
+  }
   int column(const std::string& field, std::initializer_list<std::string_view> aliases = {}) {
     if (auto it = m_cfg.columns.find(field); it != m_cfg.columns.end() && !it->second.empty()) {
       const int idx = m_src->columnIndex(it->second);
@@ -1522,7 +1528,9 @@ model::LayerCounts readIncidents(const LayerConfig& cfg, const ReadOptions& opts
   const int from_i = lr.column("time_from");
   const int to_i = lr.column("time_to");
   const int cat_i = lr.column("category", {"kategori", "brottstyp", "type"});
-  const int weight_i = lr.column("weight");
+  // Weights only on request (issue 10 item 3): a column that happens to be
+  // called "weight" is not used unless `columns: {weight: ...}` names it.
+  const int weight_i = lr.mappedColumn("weight");
   if (time_i < 0 && from_i < 0 && to_i < 0) lr.warn("no_time_column");
   if (cat_i < 0) lr.warn("no_category_column");
   CategoryResolver categories(cfg);

@@ -175,7 +175,7 @@ struct Store::Impl {
 
   void exec(const std::string& sql) const {
     char* err = nullptr;
-    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
       std::string m = err ? err : "unknown error";
       sqlite3_free(err);
       storeFail(db, sqlite3_extended_errcode(db), fmt::format("'{}' failed: {}", sql.substr(0, 200), m));
@@ -558,7 +558,7 @@ StoredIncidents Store::readIncidents() const {
       for (const auto& info : categoryTable())
         if (info.id == cat) c = info.category;
       out.category.push_back(c);
-      out.weight.push_back(static_cast<float>(sqlite3_column_double(s, 4)));
+      out.weight.push_back(sqlite3_column_double(s, 4));
       out.flags.push_back(static_cast<std::uint32_t>(sqlite3_column_int64(s, 5)));
       const auto* b = static_cast<const std::uint8_t*>(sqlite3_column_blob(s, 6));
       const auto p = wkb::readSpatialitePoint({b, static_cast<std::size_t>(sqlite3_column_bytes(s, 6))});

@@ -56,7 +56,7 @@ struct StoredIncidents {
   std::vector<Point> pts;
   std::vector<EpochSeconds> t_from, t_to;  // kNoTime when absent
   std::vector<Category> category;
-  std::vector<float> weight;
+  std::vector<double> weight;  // double, as read (issue 10 item 3)
   std::vector<std::uint32_t> flags;
   // areas of incident i: area_ids[area_offsets[i] .. area_offsets[i+1]), 0-based area indices
   std::vector<std::uint32_t> area_offsets{0}, area_ids;

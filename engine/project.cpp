@@ -75,6 +75,7 @@ std::string scalar(const Ctx& c, const YAML::Node& n, std::string_view key) {
   return yamlScalar(c.file, n, key);
 }
 
+
 bool boolean(const Ctx& c, const YAML::Node& n, std::string_view key) {
   const auto s = text::foldCase(scalar(c, n, key));
   if (s == "true" || s == "yes" || s == "on") return true;

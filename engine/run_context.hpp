@@ -24,7 +24,7 @@ struct IncidentColumns {
   std::vector<Point> pts;
   std::vector<EpochSeconds> t_from, t_to;
   std::vector<Category> category;
-  std::vector<float> weight;
+  std::vector<double> weight;  // 1 unless the layer maps a weight column; double: exact for the reference tests
   std::vector<std::uint32_t> flags;
   std::vector<std::int64_t> fid;  // row id in the store's incidents table
   // Area membership (many-to-many), CSR: areas of incident i are

@@ -402,7 +402,7 @@ LoadedProject Runner::load(bool write_store, bool keep_incidents) {
             inc.t_from.push_back(b.t_from);
             inc.t_to.push_back(b.t_to);
             inc.category.push_back(b.category);
-            inc.weight.push_back(static_cast<float>(b.weight));
+            inc.weight.push_back(b.weight);
             inc.flags.push_back(b.flags);
             inc.fid.push_back(static_cast<std::int64_t>(inc.fid.size() + 1));
           }
@@ -503,6 +503,12 @@ void Runner::printCounts(const LoadedProject& lp) const {
     for (const auto& [reason, n] : c.rejected_by_reason) fmt::print(out, "    rejected {:<24} {:>8}\n", reason, n);
     for (const auto& [w, n] : c.warnings) fmt::print(out, "    warning  {:<24} {:>8}\n", w, n);
   }
+  for (const auto* l : m_project.layersOf(LayerKind::Incidents)) {
+    const auto it = l->columns.find("weight");
+    if (it != l->columns.end() && !it->second.empty())
+      fmt::print(out, "Incident weights: layer {} uses column '{}' (each incident counts its weight)\n", l->name,
+                 it->second);
+  }
   if (lp.stacked_incidents > 0)
     fmt::print(out, "{} incidents share a coordinate with {} or more others (geocoding fallbacks?): flagged 'stacked', "
                     "kept out of hotspot maps\n",
@@ -602,7 +608,13 @@ void Runner::run() {
                      {"loaded", c.loaded}, {"repaired", c.repaired}, {"rejected", c.rejected},
                      {"rejected_by_reason", c.rejected_by_reason}, {"warnings", c.warnings}};
     for (const auto& l : m_project.layers)
-      if (l.name == c.layer_name) j["source"] = l.source.rfind("PG:", 0) == 0 ? "PG:(connection)" : l.source;
+      if (l.name == c.layer_name) {
+        j["source"] = l.source.rfind("PG:", 0) == 0 ? "PG:(connection)" : l.source;
+        if (l.kind == LayerKind::Incidents) {
+          const auto it = l.columns.find("weight");
+          j["weight_column"] = it != l.columns.end() && !it->second.empty() ? nlohmann::json(it->second) : nullptr;
+        }
+      }
     inputs.push_back(j);
   }
   summary["stacked_incidents"] = lp.stacked_incidents;

@@ -97,5 +97,34 @@ TEST(ReaderNetwork, OfflineReadersRefuseNetworkSourcesNamingTheLayer) {
   EXPECT_THROW(probeLayer(layerOf("PG:dbname=x password=y")), UsageError);
   EXPECT_FALSE(networkAccessAllowed());
 }
+
+// Item 3: a column that happens to be called `weight` is not used unless mapped.
+TEST(ReaderWeights, AColumnNamedWeightIsIgnoredUnlessMapped) {
+  TmpCsv f("w.csv", kWeighted);
+  const auto rows = readAll(layerOf(f.path));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].weight, 1.0);
+  EXPECT_EQ(rows[1].weight, 1.0);
+}
+
+TEST(ReaderWeights, MappedWeightsAreUsedExactlyInDouble) {
+  TmpCsv f("w.csv", kWeighted);
+  auto cfg = layerOf(f.path);
+  cfg.columns["weight"] = "weight";
+  const auto rows = readAll(cfg);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].weight, 0.1);  // exactly the double 0.1, not float's 0.100000001
+  EXPECT_EQ(rows[1].weight, 2.7);
+}
+
+TEST(ReaderWeights, AnEmptyMappingSwitchesWeightsOff) {
+  TmpCsv f("w.csv", kWeighted);
+  auto cfg = layerOf(f.path);
+  cfg.columns["weight"] = "";
+  const auto rows = readAll(cfg);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].weight, 1.0);
+}
+
 }  // namespace
 }  // namespace trygg::data

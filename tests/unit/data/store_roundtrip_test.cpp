@@ -79,7 +79,7 @@ struct Fixture {
       if (i % 11 == 0) r.t_from = r.t_to = kNoTime;
       r.category = static_cast<Category>(i % kCategoryCount);
       r.source_category = "word" + std::to_string(i % 3);
-      r.weight = (i % 5 == 0) ? 0.5 : 1.0;
+      r.weight = (i % 5 == 0) ? 0.1 : 1.0;  // 0.1: not exact in float (issue 10 item 3)
       r.flags = static_cast<std::uint32_t>(i % 4);
       incidents.push_back(r);
     }
@@ -160,7 +160,7 @@ TEST(Store, RoundTripWithSpatialIndexAndMemberships) {
     ASSERT_EQ(in.t_from[i], r.t_from);
     ASSERT_EQ(in.t_to[i], r.t_to);
     ASSERT_EQ(in.category[i], r.category);
-    ASSERT_EQ(in.weight[i], static_cast<float>(r.weight));
+    ASSERT_EQ(in.weight[i], r.weight);  // kept in double
     ASSERT_EQ(in.flags[i], r.flags);
   }
   EXPECT_EQ(in.area_offsets, fx.off);
