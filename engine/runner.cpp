@@ -681,7 +681,7 @@ void Runner::run() {
       meta["error"] = e.what();
       meta["exit_code"] = static_cast<int>(e.exitCode());
       failed.push_back(a.name);
-      fmt::print(stderr, "\ntrygg: analysis {} ({}) could not run: {}\n", a.name, a.method, e.what());
+      fmt::print(stderr, "\ntrygg: error: analysis {} ({}) could not run: {}\n", a.name, a.method, e.what());
     }
     meta["seconds"] = nowSeconds() - ta;
     for (const auto& name : w.layerNames())
