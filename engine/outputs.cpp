@@ -44,8 +44,6 @@ std::string joinIds(std::span<const std::uint32_t> offsets, std::span<const std:
 
 namespace {
 
-constexpr std::size_t kMaxIndexedPoints = 500'000;
-
 Value str(std::string s) { return Value{std::move(s)}; }
 Value i64(std::int64_t v) { return Value{v}; }
 Value real(double v) { return std::isfinite(v) ? Value{v} : Value{}; }
@@ -169,10 +167,7 @@ OutputReport writeBaseLayers(const LoadedProject& lp, data::GpkgWriter& w, const
                                         {"low_precision", FieldType::Boolean}, {"areas", FieldType::String},
                                         {"places", FieldType::String}},
                              .title = "Incidents", .description = "Reported incidents in the working CRS",
-                             .style_qml = data::qmlIncidentCategories(GeomType::Point, "category"),
-                             // GDAL 3.6 fills a GeoPackage R-tree row by row at close (about
-                             // 20 µs a feature); past this size the layer is written without one.
-                             .spatial_index = inc.size() <= kMaxIndexedPoints});
+                             .style_qml = data::qmlIncidentCategories(GeomType::Point, "category")});
     std::int64_t omitted = 0;
     for (std::size_t i = 0; i < inc.size(); ++i) {
       if (opt.publish && categoryInfo(inc.category[i]).sensitive) {
