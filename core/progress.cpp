@@ -1,4 +1,5 @@
 #include "core/progress.hpp"
+#include "core/text.hpp"
 
 #include <unistd.h>
 
@@ -15,27 +16,7 @@ std::atomic<int> g_step{0};  // stages begun in this process (JSON "step")
 void setDefaultProgressFormat(ProgressFormat f) { g_format = f; }
 ProgressFormat defaultProgressFormat() { return g_format; }
 
-std::string jsonQuote(const std::string& s) {
-  std::string out = "\"";
-  for (const unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);  // UTF-8 passes through
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string jsonQuote(const std::string& s) { return "\"" + text::jsonEscape(s) + "\""; }
 
 void Progress::printJson(double fraction) {
   std::fprintf(m_out, "{\"progress\":%.3f,\"stage\":%s,\"step\":%d}\n", fraction, jsonQuote(m_stage).c_str(), g_step.load());
